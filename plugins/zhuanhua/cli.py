@@ -1,0 +1,186 @@
+"""`zhuanhua`: the operator's command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from datetime import date
+
+import psycopg
+
+from zhuanhua import report
+from zhuanhua.config import ConfigError, Settings, load_settings
+from zhuanhua.embedded_db import EmbeddedDbError, EmbeddedServer
+from zhuanhua.orchestrate import RunFailed
+from zhuanhua.transform import TransformError
+
+KNOWN_ERRORS = (ConfigError, EmbeddedDbError, RunFailed, TransformError, psycopg.Error, OSError)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.handler(args, load_settings()) or 0
+    except KNOWN_ERRORS as exc:
+        print(f"zhuanhua: error: {exc}", file=sys.stderr)
+        return 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="zhuanhua", description=__doc__)
+    verbs = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    db = verbs.add_parser("db", help="the embedded warehouse: start, stop, status, url")
+    db.add_argument("action", choices=["start", "stop", "status", "url"])
+    db.set_defaults(handler=_db)
+
+    setup = verbs.add_parser("setup", help="start the warehouse, create schemas, Airflow metadata")
+    setup.set_defaults(handler=_setup)
+
+    synth = verbs.add_parser("synth", help="write realistic source files into a landing area")
+    synth.add_argument("out", help="landing folder or URL")
+    synth.add_argument("--scale", choices=["city", "province", "national"], default="city")
+    synth.add_argument("--start", type=_date, required=True, help="first business date")
+    synth.add_argument("--days", type=int, default=3)
+    synth.add_argument("--seed", type=int, default=1)
+    synth.add_argument("--defect-rate", type=float, default=0.02)
+    synth.set_defaults(handler=_synth)
+
+    run = verbs.add_parser("run", help="run the nightly DAG for one business date through Airflow")
+    run.add_argument("--date", type=_date, required=True)
+    run.add_argument("--landing", help="landing folder or URL (default: ZHUANHUA_LANDING)")
+    run.set_defaults(handler=_run)
+
+    rep = verbs.add_parser("report", help="the summary of one night")
+    rep.add_argument("--date", type=_date, required=True)
+    rep.add_argument("--json", action="store_true")
+    rep.set_defaults(handler=_report)
+
+    demo = verbs.add_parser("demo", help="synthesise a few days and run each night through Airflow")
+    demo.add_argument("--start", type=_date, default=date(2024, 6, 3))
+    demo.add_argument("--days", type=int, default=3)
+    demo.set_defaults(handler=_demo)
+
+    airflow = verbs.add_parser("airflow", help="run an `airflow` command in the project's setup")
+    airflow.add_argument("airflow_args", nargs=argparse.REMAINDER)
+    airflow.set_defaults(handler=_airflow)
+    return parser
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date in YYYY-MM-DD form: {text!r}") from None
+
+
+def _db(args, settings: Settings) -> int:
+    server = EmbeddedServer(settings.home)
+    if settings.warehouse_url and args.action != "url":
+        print("ZHUANHUA_WAREHOUSE_URL is set: the embedded server is not used", file=sys.stderr)
+    if args.action == "start":
+        print(server.start())
+    elif args.action == "stop":
+        print("stopped" if server.stop() else "not running")
+    elif args.action == "status":
+        running = server.is_running()
+        print(f"running at {server.url()}" if running else "not running")
+        return 0 if running else 3
+    else:
+        from zhuanhua.warehouse import warehouse_url
+
+        print(warehouse_url(settings))
+    return 0
+
+
+def _setup(args, settings: Settings) -> int:
+    from zhuanhua.orchestrate import prepare_airflow
+    from zhuanhua.warehouse import connect, ensure_schema
+
+    if not settings.warehouse_url:
+        EmbeddedServer(settings.home).start()
+    with connect(settings) as conn:
+        ensure_schema(conn)
+    prepare_airflow(settings)
+    print("warehouse schemas and Airflow metadata are ready")
+    return 0
+
+
+def _synth(args, settings: Settings) -> int:
+    from zhuanhua.synth import generate
+
+    counts = generate(args.out, args.start, args.days, seed=args.seed, scale=args.scale,
+                      defect_rate=args.defect_rate)
+    print(f"wrote {counts['files']} files, {counts['rows']} rows "
+          f"({counts['defects']} with injected defects) to {args.out}")
+    return 0
+
+
+def _run(args, settings: Settings) -> int:
+    from zhuanhua.orchestrate import run_nightly
+
+    if args.landing:
+        os.environ["ZHUANHUA_LANDING"] = args.landing
+        settings = load_settings()
+    result = run_nightly(settings, args.date)
+    if result.state != "success":
+        failed = [t for t, s in result.tasks.items() if s != "success"]
+        raise RunFailed(
+            f"the nightly run for {args.date} ended {result.state}; "
+            f"tasks not successful: {', '.join(failed) or 'none started'}\n"
+            f"{_first_error(result.log_file)}full log: {result.log_file}"
+        )
+    _print_report(settings, args.date, as_json=False)
+    return 0
+
+
+def _first_error(log_file) -> str:
+    """The exception line a failed task logged, so the operator sees the cause at once."""
+    lines = log_file.read_text(errors="replace").splitlines()
+    causes = [line.strip() for line in lines
+              if "Error:" in line and not line.lstrip().startswith(("File ", "raise "))]
+    return f"cause: {causes[-1]}\n" if causes else ""
+
+
+def _report(args, settings: Settings) -> int:
+    return _print_report(settings, args.date, as_json=args.json)
+
+
+def _print_report(settings: Settings, day: date, as_json: bool) -> int:
+    from zhuanhua.warehouse import connect
+
+    with connect(settings) as conn:
+        rows = report.fetch(conn, day)
+        rejected = report.rejected_files(conn, day)
+    if not rows:
+        print(f"no nightly run recorded for {day}", file=sys.stderr)
+        return 1
+    if as_json:
+        print(json.dumps({"business_date": day.isoformat(), "feeds": rows,
+                          "rejected_files": [{"file": f, "error": e} for f, e in rejected]},
+                         ensure_ascii=False, indent=2))
+    else:
+        print(report.as_text(day, rows))
+        for _, error in rejected:
+            print(f"  rejected: {error}")
+    return 0
+
+
+def _demo(args, settings: Settings) -> int:
+    from zhuanhua.demo import run_demo
+
+    return run_demo(settings, args.start, args.days)
+
+
+def _airflow(args, settings: Settings) -> int:
+    from zhuanhua.orchestrate import airflow_env, airflow_executable
+
+    os.environ.update(airflow_env(settings))
+    os.execv(airflow_executable(), ["airflow", *args.airflow_args])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

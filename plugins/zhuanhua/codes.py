@@ -1,0 +1,27 @@
+"""Code tables, read from the dbt seed files so the checks and the models share one copy."""
+
+from __future__ import annotations
+
+import csv
+from functools import cache
+
+from zhuanhua.config import PROJECT_ROOT
+
+SEEDS = PROJECT_ROOT / "dbt_project" / "seeds"
+
+
+@cache
+def table(name: str) -> tuple[dict[str, str], ...]:
+    """All rows of seed `name` (without `.csv`), as read-only dicts."""
+    with (SEEDS / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
+        return tuple(csv.DictReader(handle))
+
+
+def values(name: str, column: str) -> list[str]:
+    """The distinct values of one column, in file order."""
+    return list(dict.fromkeys(row[column] for row in table(name)))
+
+
+def city_divisions(region: str) -> list[dict[str, str]]:
+    """The county-level divisions under the deployment's city."""
+    return [row for row in table("divisions") if row["parent_code"] == region]

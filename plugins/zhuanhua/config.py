@@ -1,0 +1,50 @@
+"""Settings from the environment, with project-local defaults so a fresh clone just works."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_REGION = "510500"
+
+
+class ConfigError(ValueError):
+    """A setting has a value the pipeline cannot work with."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path
+    landing: str
+    region: str
+    warehouse_url: str | None  # None: use the embedded server
+
+    @property
+    def airflow_home(self) -> Path:
+        return self.home / "airflow"
+
+    @property
+    def dbt_project_dir(self) -> Path:
+        return PROJECT_ROOT / "dbt_project"
+
+    @property
+    def dags_folder(self) -> Path:
+        return PROJECT_ROOT / "dags"
+
+
+def load_settings() -> Settings:
+    """Read ZHUANHUA_* variables; defaults live under the project's `.zhuanhua/` folder."""
+    home = Path(os.environ.get("ZHUANHUA_HOME") or PROJECT_ROOT / ".zhuanhua").resolve()
+    landing = os.environ.get("ZHUANHUA_LANDING") or str(home / "landing")
+    region = os.environ.get("ZHUANHUA_REGION") or DEFAULT_REGION
+    if not re.fullmatch(r"\d{6}", region):
+        raise ConfigError(f"ZHUANHUA_REGION must be a 6-digit division code, got {region!r}")
+    return Settings(
+        home=home,
+        landing=landing,
+        region=region,
+        warehouse_url=os.environ.get("ZHUANHUA_WAREHOUSE_URL") or None,
+    )

@@ -1,0 +1,126 @@
+"""Run the nightly DAG for a business date through Airflow, as the operator commands do.
+
+Airflow reads its configuration when it is imported, so a run happens in a child process
+that starts with the project's Airflow environment; its full log goes to a file and the
+parent reports the outcome.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+from zoneinfo import ZoneInfo
+
+from zhuanhua.config import Settings
+from zhuanhua.warehouse import warehouse_url
+
+DAG_ID = "zhuanhua_nightly"
+RUN_HOUR = time(2, 0)
+TIMEZONE = ZoneInfo("Asia/Shanghai")
+
+
+class RunFailed(RuntimeError):
+    """A DAG run ended in a state other than success."""
+
+
+@dataclass(frozen=True)
+class RunResult:
+    state: str
+    tasks: dict[str, str]
+    log_file: Path
+
+
+def airflow_env(settings: Settings) -> dict[str, str]:
+    """Airflow pointed at the project's DAGs, a metadata DB beside the warehouse, 2-core sizes."""
+    url = warehouse_url(settings)
+    metadata = os.environ.get("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN") or metadata_url(url)
+    return {
+        "AIRFLOW_HOME": str(settings.airflow_home),
+        "AIRFLOW__CORE__DAGS_FOLDER": str(settings.dags_folder),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
+        "AIRFLOW__CORE__PARALLELISM": "4",
+        "AIRFLOW__CORE__DEFAULT_TIMEZONE": "Asia/Shanghai",
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": metadata,
+        "AIRFLOW__API__WORKERS": "1",
+        "AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK": "False",
+        "ZHUANHUA_HOME": str(settings.home),
+        "ZHUANHUA_LANDING": settings.landing,
+        "ZHUANHUA_REGION": settings.region,
+        "ZHUANHUA_WAREHOUSE_URL": url,
+        "NO_COLOR": "1",
+    }
+
+
+def metadata_url(warehouse: str) -> str:
+    """The `airflow` database on the warehouse's server, in SQLAlchemy's psycopg2 form."""
+    parts = urlsplit(warehouse)
+    return urlunsplit(("postgresql+psycopg2", parts.netloc, "/airflow", parts.query, ""))
+
+
+def prepare_airflow(settings: Settings) -> None:
+    """Create or upgrade Airflow's metadata database (idempotent)."""
+    env = {**os.environ, **airflow_env(settings)}
+    settings.airflow_home.mkdir(parents=True, exist_ok=True)
+    done = subprocess.run([airflow_executable(), "db", "migrate"], env=env,
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RunFailed("airflow db migrate failed:\n" + done.stderr.strip()[-2000:])
+
+
+def run_nightly(settings: Settings, business_date: date) -> RunResult:
+    """One run of the nightly DAG for `business_date`; replaces an earlier run of that date."""
+    logs = settings.home / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    log_file = logs / f"nightly-{business_date}.log"
+    result_file = logs / f"nightly-{business_date}.json"
+    result_file.unlink(missing_ok=True)
+    env = {**os.environ, **airflow_env(settings)}
+    with log_file.open("w") as log:
+        subprocess.run(
+            [sys.executable, "-m", "zhuanhua.orchestrate", business_date.isoformat(),
+             str(result_file)],
+            env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
+    if not result_file.exists():
+        raise RunFailed(f"the DAG run for {business_date} did not finish; see {log_file}")
+    outcome = json.loads(result_file.read_text())
+    return RunResult(outcome["state"], outcome["tasks"], log_file)
+
+
+def logical_date_for(business_date: date) -> datetime:
+    """The scheduled run for a business date starts at 02:00 Shanghai time the next day."""
+    return datetime.combine(business_date + timedelta(days=1), RUN_HOUR, TIMEZONE)
+
+
+def airflow_executable() -> str:
+    beside = Path(sys.executable).with_name("airflow")
+    return str(beside) if beside.exists() else "airflow"
+
+
+def _child(business_date: date, result_file: Path) -> None:
+    from airflow.dag_processing.dagbag import DagBag
+
+    bag = DagBag(os.environ["AIRFLOW__CORE__DAGS_FOLDER"])
+    if bag.import_errors:
+        raise SystemExit(f"DAG import errors: {bag.import_errors}")
+    dag = bag.get_dag(DAG_ID)
+    run = dag.test(logical_date=logical_date_for(business_date),
+                   run_conf={"business_date": business_date.isoformat()})
+    tasks = {ti.task_id: str(ti.state) for ti in run.get_task_instances()}
+    result_file.write_text(json.dumps({"state": str(run.state), "tasks": tasks}))
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("business_date", type=date.fromisoformat)
+    parser.add_argument("result_file", type=Path)
+    arguments = parser.parse_args()
+    _child(arguments.business_date, arguments.result_file)

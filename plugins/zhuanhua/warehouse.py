@@ -1,0 +1,60 @@
+"""Connections to the warehouse and the DDL of the layers the loader owns."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+import psycopg
+
+from zhuanhua.config import Settings
+from zhuanhua.embedded_db import EmbeddedServer
+from zhuanhua.feeds import FEEDS, Feed, Kind
+
+SQL_TYPES = {Kind.TEXT: "text", Kind.CODE: "text", Kind.DATE: "date",
+             Kind.AMOUNT: "numeric(20, 6)"}
+
+
+def warehouse_url(settings: Settings) -> str:
+    """ZHUANHUA_WAREHOUSE_URL when set, else the embedded server's (which must be running)."""
+    return settings.warehouse_url or EmbeddedServer(settings.home).url("warehouse")
+
+
+def connect(settings: Settings, **kwargs) -> psycopg.Connection:
+    return psycopg.connect(warehouse_url(settings), **kwargs)
+
+
+def ensure_schema(conn: psycopg.Connection) -> None:
+    """Create what is missing; safe to run at every start (nothing is dropped)."""
+    conn.execute(resources.files("zhuanhua").joinpath("sql/schema.sql").read_text("utf-8"))
+    for feed in FEEDS.values():
+        conn.execute(raw_table_ddl(feed))
+        conn.execute(checked_table_ddl(feed))
+    conn.commit()
+
+
+def raw_table_ddl(feed: Feed) -> str:
+    columns = ",\n".join(f"    {c.name} text" for c in feed.columns)
+    return f"""
+create table if not exists raw.{feed.name} (
+    batch_id bigint not null references raw.batch_ledger (batch_id),
+    row_no   integer not null,
+{columns},
+    extra    jsonb,
+    primary key (batch_id, row_no)
+);
+comment on table raw.{feed.name} is
+    'Every row of every {feed.name} file version, as received (text).'"""
+
+
+def checked_table_ddl(feed: Feed) -> str:
+    columns = ",\n".join(f"    {c.name} {SQL_TYPES[c.kind]}" for c in feed.columns)
+    return f"""
+create table if not exists checked.{feed.name} (
+    batch_id      bigint not null references raw.batch_ledger (batch_id),
+    row_no        integer not null,
+    business_date date not null,
+{columns},
+    primary key (batch_id, row_no)
+);
+comment on table checked.{feed.name} is
+    'Rows of current {feed.name} file versions that passed the checks, typed.'"""
