@@ -111,7 +111,7 @@ def _child(business_date: date, result_file: Path) -> None:
     bag = DagBag(os.environ["AIRFLOW__CORE__DAGS_FOLDER"])
     if bag.import_errors:
         raise SystemExit(f"DAG import errors: {bag.import_errors}")
-    dag = bag.get_dag(DAG_ID)
+    dag = bag.dags[DAG_ID]
     run = dag.test(logical_date=logical_date_for(business_date),
                    run_conf={"business_date": business_date.isoformat()})
     tasks = {ti.task_id: str(ti.state) for ti in run.get_task_instances()}

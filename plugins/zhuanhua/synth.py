@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import random
+import re
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -230,22 +231,25 @@ def _xlsx(rows: list[dict]) -> bytes:
     sheet.append(_headers())
     for row in rows:
         sheet.append([_xlsx_cell(row[h]) for h in _headers()])
-    fixed = datetime(2024, 1, 1)
-    book.properties.created = book.properties.modified = fixed
     out = io.BytesIO()
     book.save(out)
-    return _fixed_zip_times(out.getvalue())
+    return _reproducible(out.getvalue())
 
 
-def _fixed_zip_times(data: bytes) -> bytes:
-    """openpyxl stamps zip entries with the wall clock; same seed must give the same bytes."""
+def _reproducible(data: bytes) -> bytes:
+    """openpyxl stamps the zip entries and docProps with the wall clock; pin both, so that the
+    same seed gives the same bytes (a changed byte would be a correction to the loader)."""
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*",
+                                 rb"\g<1>2024-01-01T00:00:00Z", content)
             stable = zipfile.ZipInfo(info.filename, date_time=(2024, 1, 1, 0, 0, 0))
             stable.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(stable, source.read(info.filename))
+            target.writestr(stable, content)
     return out.getvalue()
 
 

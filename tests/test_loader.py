@@ -1,0 +1,137 @@
+import json
+from datetime import date
+
+import pytest
+
+from zhuanhua import loader
+from zhuanhua.feeds import CONTRACTS
+from zhuanhua.landing import Landing
+from zhuanhua.pipeline import load_feed
+from zhuanhua.synth import generate
+
+START = date(2024, 6, 3)
+LAST = date(2024, 6, 5)
+
+
+def snapshot(conn) -> dict[str, list[tuple]]:
+    """Warehouse state without ids and times, which legitimately differ between runs."""
+    return {
+        "ledger": conn.execute(
+            """select file_name, sha256, status, rows_received, rows_loaded, rows_quarantined
+               from raw.batch_ledger order by file_name, sha256""").fetchall(),
+        "raw": conn.execute(
+            """select l.file_name, r.row_no, r.registration_no, r.contract_amount
+               from raw.contracts r join raw.batch_ledger l using (batch_id)
+               order by 1, 2""").fetchall(),
+        "checked": conn.execute(
+            """select business_date, row_no, registration_no, registration_status,
+                      contract_amount, technology_amount
+               from checked.contracts order by 1, 2""").fetchall(),
+        "quarantine": conn.execute(
+            """select l.file_name, q.row_no, q.status, q.failures
+               from quarantine.held_row q join raw.batch_ledger l using (batch_id)
+               order by 1, 2""").fetchall(),
+    }
+
+
+def test_every_row_is_loaded_or_quarantined_exactly_as_the_ground_truth(warehouse, landing,
+                                                                         landing_settings):
+    generate(str(landing), START, 3, seed=11, defect_rate=0.1)
+    load_feed("contracts", LAST, landing_settings)
+    truth = {(t["file"], t["row"]): t["rule"]
+             for t in map(json.loads, (landing / "ground_truth.jsonl").read_text().splitlines())}
+    held = warehouse.execute(
+        """select l.file_name, q.row_no, q.failures from quarantine.held_row q
+           join raw.batch_ledger l using (batch_id)""").fetchall()
+    assert {(f, r) for f, r, _ in held} == set(truth)
+    for file_name, row_no, failures in held:
+        assert truth[(file_name, row_no)] in {f["rule"] for f in failures}
+    for received, loaded, quarantined, raw, checked in warehouse.execute(
+        """select l.rows_received, l.rows_loaded, l.rows_quarantined,
+                  (select count(*) from raw.contracts r where r.batch_id = l.batch_id),
+                  (select count(*) from checked.contracts c where c.batch_id = l.batch_id)
+           from raw.batch_ledger l"""):
+        assert received == loaded + quarantined == raw
+        assert checked == loaded
+
+
+def test_the_same_file_twice_changes_nothing(warehouse, landing, landing_settings):
+    generate(str(landing), START, 3, seed=12)
+    load_feed("contracts", LAST, landing_settings)
+    before = snapshot(warehouse)
+    outcome = load_feed("contracts", LAST, landing_settings)
+    assert {f["status"] for f in outcome["files"]} == {"skipped"}
+    assert snapshot(warehouse) == before
+
+
+def test_out_of_order_days_end_as_in_order(warehouse, landing, landing_settings):
+    generate(str(landing), START, 3, seed=13)
+    load_feed("contracts", LAST, landing_settings)
+    in_order = snapshot(warehouse)
+    for schema in ("raw", "checked", "quarantine"):
+        warehouse.execute(f"drop schema {schema} cascade")
+    warehouse.commit()
+    from zhuanhua.warehouse import ensure_schema
+
+    ensure_schema(warehouse)
+    files = Landing(str(landing)).files(CONTRACTS)
+    for landed in reversed(files):  # the last day arrives first
+        loader.load_file(warehouse, CONTRACTS, landed, Landing(str(landing)).read(landed))
+    assert snapshot(warehouse) == in_order
+
+
+def test_a_correction_replaces_the_earlier_version_which_stays_traceable(warehouse, landing,
+                                                                        landing_settings):
+    generate(str(landing), START, 2, seed=14, defect_rate=0)
+    load_feed("contracts", START, landing_settings)
+    path = landing / "contracts" / "contracts_20240604.csv"
+    load_feed("contracts", date(2024, 6, 4), landing_settings)
+    original = path.read_bytes()
+    text = original.decode("gb18030")
+    lines = text.split("\r\n")
+    corrected_text = "\r\n".join([*lines[:-2], ""])  # the corrected file drops its last row
+    path.write_bytes(corrected_text.encode("gb18030"))
+    load_feed("contracts", date(2024, 6, 4), landing_settings)
+    versions = warehouse.execute(
+        """select batch_id, status, superseded_by, rows_received from raw.batch_ledger
+           where file_name = 'contracts_20240604.csv' order by batch_id""").fetchall()
+    (old_id, old_status, old_by, old_rows), (new_id, new_status, _, new_rows) = versions
+    assert (old_status, old_by, new_status) == ("superseded", new_id, "loaded")
+    assert new_rows == old_rows - 1
+    assert warehouse.execute(
+        "select count(*) from checked.contracts where batch_id = %s", (old_id,)).fetchone() == (0,)
+    assert warehouse.execute(
+        "select count(*) from raw.contracts where batch_id = %s", (old_id,)).fetchone() == (
+        old_rows,)
+
+
+def test_an_unreadable_file_is_rejected_with_its_name_and_the_night_goes_on(warehouse, landing,
+                                                                           landing_settings):
+    generate(str(landing), START, 3, seed=15)
+    (landing / "contracts" / "contracts_20240604.csv").write_bytes(b"\x81\x30\xff\xfe" * 40)
+    outcome = load_feed("contracts", LAST, landing_settings)
+    statuses = {f["file_name"]: f["status"] for f in outcome["files"]}
+    assert statuses == {"contracts_20240603.xlsx": "loaded", "contracts_20240604.csv": "rejected",
+                        "contracts_20240605.csv": "loaded"}
+    status, error = warehouse.execute(
+        """select status, error from raw.batch_ledger
+           where file_name = 'contracts_20240604.csv'""").fetchone()
+    assert status == "rejected"
+    assert error.startswith("contracts_20240604.csv: rejected whole: encoding could not be decided")
+
+
+def test_a_load_killed_mid_copy_leaves_no_partial_batch(warehouse, landing, landing_settings,
+                                                        monkeypatch):
+    generate(str(landing), START, 1, seed=16, defect_rate=0.1)
+
+    def crash(*args, **kwargs):
+        raise ConnectionError("connection lost during COPY")
+
+    monkeypatch.setattr(loader, "_copy_quarantine", crash)  # raw and checked already copied
+    with pytest.raises(ConnectionError):
+        load_feed("contracts", START, landing_settings)
+    empty = snapshot(warehouse)
+    assert all(rows == [] for rows in empty.values())
+    monkeypatch.undo()
+    load_feed("contracts", START, landing_settings)
+    assert snapshot(warehouse)["ledger"][0][2] == "loaded"
