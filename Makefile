@@ -34,7 +34,7 @@ lint: venv
 
 airflow: venv
 	$(BIN)/zhuanhua setup
-	AIRFLOW__CORE__PARALLELISM=4 AIRFLOW__SCHEDULER__PARSING_PROCESSES=1 \
+	AIRFLOW__CORE__PARALLELISM=4 AIRFLOW__SCHEDULER__PARSING_PROCESSES=1 AIRFLOW__API__HOST=127.0.0.1 \
 	  $(BIN)/zhuanhua airflow standalone
 
 stop: venv

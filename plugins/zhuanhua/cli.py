@@ -179,6 +179,9 @@ def _airflow(args, settings: Settings) -> int:
     from zhuanhua.orchestrate import airflow_env, airflow_executable
 
     os.environ.update(airflow_env(settings))
+    # `airflow standalone` starts its components as `airflow …` found on PATH
+    bin_dir = os.path.dirname(airflow_executable())
+    os.environ["PATH"] = os.pathsep.join([bin_dir, os.environ.get("PATH", "")])
     os.execv(airflow_executable(), ["airflow", *args.airflow_args])
 
 
