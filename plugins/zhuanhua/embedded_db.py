@@ -144,7 +144,9 @@ class EmbeddedServer:
 
 
 def _port_is_free(port: int) -> bool:
+    """Bind as PostgreSQL does (SO_REUSEADDR), so a port in TIME_WAIT after a stop is free."""
     with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind(("127.0.0.1", port))
         except OSError:
