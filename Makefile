@@ -5,12 +5,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: help venv demo test lint airflow stop lock clean
+.PHONY: help venv demo test bench lint airflow stop lock clean
 
 help:
 	@echo "make demo     set up, synthesise a few days of feeds, run each night through Airflow"
 	@echo "make test     set up, then the whole suite against a throwaway PostgreSQL"
 	@echo "make airflow  Airflow 3 standalone (UI on http://127.0.0.1:8080) with the project's DAGs"
+	@echo "make bench    load a generated province-scale year; rates against bare COPY"
 	@echo "make lint     ruff"
 	@echo "make stop     stop the embedded warehouse"
 
@@ -28,6 +29,9 @@ demo: venv
 
 test: venv
 	$(BIN)/pytest
+
+bench: venv
+	$(BIN)/zhuanhua bench
 
 lint: venv
 	$(BIN)/ruff check .

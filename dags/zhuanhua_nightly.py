@@ -5,7 +5,11 @@ from __future__ import annotations
 import pendulum
 from airflow.sdk import Asset, Param, dag, get_current_context, task
 
-CHECKED_CONTRACTS = Asset(name="checked_contracts", uri="zhuanhua://warehouse/checked/contracts")
+from zhuanhua.feeds import FEEDS
+
+# one asset per feed: the checked rows downstream steps (and other DAGs) wait for
+FEED_ASSETS = {name: Asset(name=f"checked_{name}", uri=f"zhuanhua://warehouse/checked/{name}")
+               for name in FEEDS}
 MARTS = Asset(name="warehouse_marts", uri="zhuanhua://warehouse/marts")
 
 
@@ -30,35 +34,37 @@ def _business_date():
 
 Runs at 02:00 Asia/Shanghai for the previous business date (or the `business_date` param).
 
-1. **load_contracts** — reads that date's technology-contract files (and any earlier file not
-   yet loaded) from the landing area, checks every row, and loads it or quarantines it.
-   A file that cannot be read is recorded as rejected; the night goes on.
+1. **load_contracts, load_loans, load_patents, load_patent_events** — read that date's files
+   of the feed (and any earlier file not yet loaded) from the landing area, check every row,
+   and load it or quarantine it. A file that cannot be read is recorded as rejected; the
+   night goes on. Each emits its feed's asset.
 2. **build_warehouse** — `dbt build`: seeds, staging, marts and their tests.
 3. **record_summary** — per feed: files and rows received / loaded / quarantined, into
    `audit.nightly_feed_summary` (`zhuanhua report --date D` prints it).
 """,
 )
 def zhuanhua_nightly():
-    @task(outlets=[CHECKED_CONTRACTS], doc_md="Land, check and load the contract files.")
-    def load_contracts() -> dict:
-        from zhuanhua.pipeline import load_feed
+    @task(doc_md="Land, check and load one feed's files for the business date.")
+    def load_feed(feed: str) -> dict:
+        from zhuanhua.pipeline import load_feed as load
 
-        return load_feed("contracts", _business_date())
+        return load(feed, _business_date())
 
     @task(outlets=[MARTS], doc_md="`dbt build` of the warehouse after the checks.")
-    def build_warehouse(loaded: dict) -> str:
+    def build_warehouse(loaded: list[dict]) -> str:
         from zhuanhua.pipeline import build_warehouse as build
 
         return build()
 
     @task(doc_md="Record the night's per-feed summary in the audit schema.")
-    def record_summary(loaded: dict, built: str) -> list[dict]:
+    def record_summary(loaded: list[dict], built: str) -> list[dict]:
         from zhuanhua.pipeline import record_summary as record
 
-        started = pendulum.parse(loaded["started_at"])
+        started = min(pendulum.parse(feed["started_at"]) for feed in loaded)
         return record(_business_date(), get_current_context()["run_id"], started)
 
-    loaded = load_contracts()
+    loaded = [load_feed.override(task_id=f"load_{name}", outlets=[asset])(name)
+              for name, asset in FEED_ASSETS.items()]
     record_summary(loaded, build_warehouse(loaded))
 
 

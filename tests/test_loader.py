@@ -4,10 +4,11 @@ from datetime import date
 import pytest
 
 from zhuanhua import loader
-from zhuanhua.feeds import CONTRACTS
+from zhuanhua.feeds import FEEDS
 from zhuanhua.landing import Landing
 from zhuanhua.pipeline import load_feed
 from zhuanhua.synth import generate
+from zhuanhua.warehouse import checked_columns, ensure_schema, raw_columns
 
 START = date(2024, 6, 3)
 LAST = date(2024, 6, 5)
@@ -37,7 +38,8 @@ def snapshot(conn) -> dict[str, list[tuple]]:
 def test_every_row_is_loaded_or_quarantined_exactly_as_the_ground_truth(warehouse, landing,
                                                                          landing_settings):
     generate(str(landing), START, 3, seed=11, defect_rate=0.1)
-    load_feed("contracts", LAST, landing_settings)
+    for feed in FEEDS:
+        load_feed(feed, LAST, landing_settings)
     truth = {(t["file"], t["row"]): t["rule"]
              for t in map(json.loads, (landing / "ground_truth.jsonl").read_text().splitlines())}
     held = warehouse.execute(
@@ -46,38 +48,56 @@ def test_every_row_is_loaded_or_quarantined_exactly_as_the_ground_truth(warehous
     assert {(f, r) for f, r, _ in held} == set(truth)
     for file_name, row_no, failures in held:
         assert truth[(file_name, row_no)] in {f["rule"] for f in failures}
-    for received, loaded, quarantined, raw, checked in warehouse.execute(
-        """select l.rows_received, l.rows_loaded, l.rows_quarantined,
-                  (select count(*) from raw.contracts r where r.batch_id = l.batch_id),
-                  (select count(*) from checked.contracts c where c.batch_id = l.batch_id)
-           from raw.batch_ledger l"""):
-        assert received == loaded + quarantined == raw
-        assert checked == loaded
+    for feed in FEEDS:
+        batches = warehouse.execute(
+            f"""select l.rows_received, l.rows_loaded, l.rows_quarantined,
+                       (select count(*) from raw.{feed} r where r.batch_id = l.batch_id),
+                       (select count(*) from checked.{feed} c where c.batch_id = l.batch_id)
+                from raw.batch_ledger l where l.feed = %s""", (feed,)).fetchall()
+        assert batches, feed
+        for received, loaded, quarantined, raw, checked in batches:
+            assert received == loaded + quarantined == raw
+            assert checked == loaded
 
 
 def test_the_same_file_twice_changes_nothing(warehouse, landing, landing_settings):
     generate(str(landing), START, 3, seed=12)
-    load_feed("contracts", LAST, landing_settings)
-    before = snapshot(warehouse)
-    outcome = load_feed("contracts", LAST, landing_settings)
-    assert {f["status"] for f in outcome["files"]} == {"skipped"}
-    assert snapshot(warehouse) == before
+    for feed in FEEDS:
+        load_feed(feed, LAST, landing_settings)
+    before = snapshot(warehouse), every_table(warehouse)
+    for feed in FEEDS:
+        outcome = load_feed(feed, LAST, landing_settings)
+        assert {f["status"] for f in outcome["files"]} == {"skipped"}
+    assert (snapshot(warehouse), every_table(warehouse)) == before
+
+
+def every_table(conn) -> dict[str, list[tuple]]:
+    """Each feed's raw and checked rows by file and row (no ids, no load times)."""
+    state = {}
+    for name, feed in FEEDS.items():
+        for layer, columns in (("raw", raw_columns(feed)), ("checked", checked_columns(feed))):
+            listed = ", ".join(f"t.{c}" for c in columns)
+            state[f"{layer}.{name}"] = conn.execute(
+                f"""select l.file_name, t.row_no, {listed} from {layer}.{name} t
+                    join raw.batch_ledger l using (batch_id) order by 1, 2""").fetchall()
+    return state
 
 
 def test_out_of_order_days_end_as_in_order(warehouse, landing, landing_settings):
-    generate(str(landing), START, 3, seed=13)
-    load_feed("contracts", LAST, landing_settings)
-    in_order = snapshot(warehouse)
+    generate(str(landing), START, 3, seed=13, defect_rate=0.05)
+    for day in (START, date(2024, 6, 4), LAST):
+        for feed in FEEDS:
+            load_feed(feed, day, landing_settings)
+    in_order = snapshot(warehouse), every_table(warehouse)
     for schema in ("raw", "checked", "quarantine"):
         warehouse.execute(f"drop schema {schema} cascade")
     warehouse.commit()
-    from zhuanhua.warehouse import ensure_schema
-
     ensure_schema(warehouse)
-    files = Landing(str(landing)).files(CONTRACTS)
-    for landed in reversed(files):  # the last day arrives first
-        loader.load_file(warehouse, CONTRACTS, landed, Landing(str(landing)).read(landed))
-    assert snapshot(warehouse) == in_order
+    source = Landing(str(landing))
+    for feed in FEEDS.values():
+        for landed in reversed(source.files(feed)):  # the last day arrives first
+            loader.load_file(warehouse, feed, landed, source.read(landed))
+    assert (snapshot(warehouse), every_table(warehouse)) == in_order
 
 
 def test_a_correction_replaces_the_earlier_version_which_stays_traceable(warehouse, landing,

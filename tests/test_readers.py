@@ -5,7 +5,7 @@ from datetime import datetime
 import pytest
 from openpyxl import Workbook
 
-from zhuanhua.feeds import CONTRACTS
+from zhuanhua.feeds import CONTRACTS, LOANS, PATENTS
 from zhuanhua.readers import FileRejected, read_file
 
 HEADERS = [c.header.replace("(", "（").replace(")", "）") for c in CONTRACTS.columns]
@@ -84,3 +84,46 @@ def test_xlsx_with_date_cells_and_text():
 def test_a_broken_workbook_is_rejected_whole():
     with pytest.raises(FileRejected, match="not a readable XLSX"):
         read_file(CONTRACTS, "contracts_20240603.xlsx", b"PK\x03\x04 not really a zip")
+
+
+LOAN_HEADERS = [c.header.replace("(", "（").replace(")", "）") for c in LOANS.columns]
+LOAN = ["PSBC20240000001", "中国邮政储蓄银行泸州分行", "天府科创贷", "企业", "泸县新材料有限公司",
+        "91510521MA0000000X", "510521", "高新技术企业;瞪羚企业", "2024-06-01", "2025-06-01",
+        "1,500.00", "3.85", "信用", "", "正常", "", ""]
+
+
+@pytest.mark.parametrize("encoding", ["gb18030", "utf-8-sig"])
+def test_loan_csv_reads_in_each_encoding(encoding):
+    table = read_file(LOANS, "loans_PSBC_20240603.csv",
+                      csv_bytes(encoding, LOAN_HEADERS, [LOAN]))
+    assert table.rows[0][1][:3] == ["PSBC20240000001", "中国邮政储蓄银行泸州分行", "天府科创贷"]
+
+
+def test_loan_xlsx_with_date_cells():
+    book = Workbook()
+    book.active.append(LOAN_HEADERS)
+    book.active.append([datetime(2024, 6, 1) if v == "2024-06-01" else v for v in LOAN])
+    out = io.BytesIO()
+    book.save(out)
+    table = read_file(LOANS, "loans_ABC_20240603.xlsx", out.getvalue())
+    assert table.rows[0][1][8] == "2024-06-01"
+    assert LOANS.fields_from_name("loans_abc_20240603.xlsx") == {"bank_code": "ABC"}
+
+
+def test_json_lines_keep_bad_lines_as_bad_rows_not_a_bad_file():
+    data = "\n".join([
+        '{"application_no": "CN202310397744.0", "title": "一种方法", "applicants": '
+        '[{"name": "西南医科大学"}], "note": "extra"}',
+        "",
+        '{"application_no": "2023',
+        "[1, 2]",
+    ]).encode("utf-8") + b"\n\xff\xfe{}\n"
+    table = read_file(PATENTS, "patents_20240603.jsonl", data)
+    assert [number for number, _, _ in table.rows] == [1, 3, 4, 5]
+    assert table.rows[0][1][0] == "CN202310397744.0"
+    assert table.rows[0][1][9] == '[{"name":"西南医科大学"}]'  # nested values as JSON text
+    assert table.extra_headers == ["note"]
+    assert set(table.broken) == {1, 2, 3}
+    assert "not valid JSON" in table.broken[1] and "not an object" in table.broken[2]
+    assert table.broken[3] == "the line is not UTF-8"
+    assert table.lines[1] == '{"application_no": "2023'  # kept as received

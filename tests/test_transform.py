@@ -5,9 +5,10 @@ from decimal import Decimal
 
 from zhuanhua import transform
 from zhuanhua.pipeline import load_feed
-from zhuanhua.synth import _headers, write_contracts_file
+from zhuanhua.synth.contracts import HEADERS
+from zhuanhua.synth.files import table_bytes
 
-BASE = dict(zip(_headers(), [
+BASE = dict(zip(HEADERS, [
     None, "登记", None, "白酒固态发酵工艺优化", "技术开发", "委托开发", date(2024, 5, 20),
     None, None,
     "西南医科大学", "12510000MB0000000X", "022", "510504", "泸县新材料有限公司",
@@ -20,9 +21,9 @@ def action(number: str, status: str, day: date, **changes) -> dict:
 
 
 def deliver(landing, day: date, rows: list[dict], variant: int) -> None:
-    name, data = write_contracts_file(rows, day, variant)
+    kind, data = table_bytes(HEADERS, rows, variant)
     (landing / "contracts").mkdir(exist_ok=True)
-    (landing / "contracts" / name).write_bytes(data)
+    (landing / "contracts" / f"contracts_{day:%Y%m%d}.{kind}").write_bytes(data)
 
 
 def test_fact_resolves_amendments_cancellations_legacy_licences_and_persons(

@@ -64,6 +64,11 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--days", type=int, default=3)
     demo.set_defaults(handler=_demo)
 
+    bench = verbs.add_parser("bench", help="the load path against bare COPY on generated data")
+    bench.add_argument("--scale", choices=["city", "province", "national"], default="province")
+    bench.add_argument("--days", type=int, default=365)
+    bench.set_defaults(handler=_bench)
+
     airflow = verbs.add_parser("airflow", help="run an `airflow` command in the project's setup")
     airflow.add_argument("airflow_args", nargs=argparse.REMAINDER)
     airflow.set_defaults(handler=_airflow)
@@ -173,6 +178,15 @@ def _demo(args, settings: Settings) -> int:
     from zhuanhua.demo import run_demo
 
     return run_demo(settings, args.start, args.days)
+
+
+def _bench(args, settings: Settings) -> int:
+    from zhuanhua.bench import run_bench
+
+    if not settings.warehouse_url:
+        EmbeddedServer(settings.home).start()
+    run_bench(settings, args.scale, args.days)
+    return 0
 
 
 def _airflow(args, settings: Settings) -> int:

@@ -7,7 +7,7 @@ the raw layer, the checks and the dbt sources.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
@@ -17,6 +17,10 @@ class Kind(StrEnum):
     CODE = "code"  # identifiers and codes: full-width folded, upper-cased, no inner spaces
     DATE = "date"
     AMOUNT = "amount"  # 万元, Decimal
+    DECIMAL = "decimal"  # other exact numbers (rates), Decimal
+    PATENT_NO = "patent_no"  # any written form, stored canonical (domain.md §2)
+    TIMESTAMP = "timestamp"  # ISO 8601 with offset
+    JSON = "json"  # nested values of JSON Lines feeds (parties, lists), kept as JSON
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,9 @@ class Feed:
     file_pattern: re.Pattern[str]
     columns: tuple[Column, ...]
     key: tuple[str, ...]
+    format: str = "table"  # "table": CSV or XLSX with a header row; "jsonl": JSON Lines
+    file_fields: tuple[str, ...] = ()  # columns taken from the file name (a bank's code)
+    defaults: dict[str, str] = field(default_factory=dict)  # what an empty value means
 
     def business_date(self, file_name: str) -> date | None:
         """The business date a file covers, from its name; None when the name is not ours."""
@@ -45,6 +52,10 @@ class Feed:
             return date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
         except ValueError:
             return None
+
+    def fields_from_name(self, file_name: str) -> dict[str, str]:
+        match = self.file_pattern.fullmatch(file_name)
+        return {name: match.group(name).upper() for name in self.file_fields} if match else {}
 
     @property
     def required_headers(self) -> list[str]:
@@ -59,6 +70,7 @@ CONTRACTS = Feed(
     folder="contracts",
     file_pattern=re.compile(r"contracts_(?P<date>\d{8})\.(csv|xlsx)", re.IGNORECASE),
     key=("registration_no", "registration_status"),
+    defaults={"buyer_country": "CN"},  # sources.md §1: empty means CN
     columns=(
         Column("合同登记号", "registration_no", Kind.CODE, True),
         Column("登记状态", "registration_status", Kind.TEXT, True),
@@ -88,4 +100,79 @@ CONTRACTS = Feed(
     ),
 )
 
-FEEDS: dict[str, Feed] = {feed.name: feed for feed in (CONTRACTS,)}
+LOANS = Feed(
+    name="loans",
+    folder="loans",
+    file_pattern=re.compile(r"loans_(?P<bank_code>[A-Za-z0-9]+)_(?P<date>\d{8})\.(csv|xlsx)",
+                            re.IGNORECASE),
+    key=("bank_code", "loan_no"),
+    file_fields=("bank_code",),
+    columns=(
+        Column("贷款编号", "loan_no", Kind.CODE, True),
+        Column("银行名称", "bank_name", Kind.TEXT, True),
+        Column("贷款产品", "product", Kind.TEXT, True),
+        Column("借款人类型", "borrower_type", Kind.TEXT, True),
+        Column("借款人名称", "borrower_name", Kind.TEXT, True),
+        Column("借款人证件号码", "borrower_id_no", Kind.CODE, True),
+        Column("借款人行政区划", "borrower_division", Kind.CODE, True),
+        Column("企业资质", "qualifications", Kind.TEXT),
+        Column("放款日期", "disbursed_on", Kind.DATE, True),
+        Column("到期日期", "matures_on", Kind.DATE, True),
+        Column("贷款金额(万元)", "principal", Kind.AMOUNT, True),
+        Column("年利率(%)", "annual_rate", Kind.DECIMAL, True),
+        Column("担保方式", "guarantee", Kind.TEXT, True),
+        Column("质押专利", "pledged_patents", Kind.TEXT),
+        Column("贷款状态", "status", Kind.TEXT, True),
+        Column("结清日期", "settled_on", Kind.DATE),
+        Column("风险补偿申请金额(万元)", "compensation_claimed", Kind.AMOUNT),
+    ),
+)
+
+PATENTS = Feed(
+    name="patents",
+    folder="patents",
+    file_pattern=re.compile(r"patents_(?P<date>\d{8})\.jsonl", re.IGNORECASE),
+    key=("application_no",),
+    format="jsonl",
+    columns=(
+        Column("application_no", "application_no", Kind.PATENT_NO, True),
+        Column("patent_type", "patent_type", Kind.TEXT, True),
+        Column("title", "title", Kind.TEXT, True),
+        Column("application_date", "application_date", Kind.DATE, True),
+        Column("publication_no", "publication_no", Kind.CODE),
+        Column("publication_date", "publication_date", Kind.DATE),
+        Column("grant_no", "grant_no", Kind.CODE),
+        Column("grant_date", "grant_date", Kind.DATE),
+        Column("ipc_main", "ipc_main", Kind.TEXT),
+        Column("applicants", "applicants", Kind.JSON, True),
+        Column("inventors", "inventors", Kind.JSON),
+        Column("legal_status", "legal_status", Kind.TEXT),
+        Column("updated_at", "updated_at", Kind.TIMESTAMP, True),
+    ),
+)
+
+PATENT_EVENTS = Feed(
+    name="patent_events",
+    folder="patents",
+    file_pattern=re.compile(r"patent_events_(?P<date>\d{8})\.jsonl", re.IGNORECASE),
+    key=("event_id",),
+    format="jsonl",
+    columns=(
+        Column("event_id", "event_id", Kind.TEXT, True),
+        Column("application_no", "application_no", Kind.PATENT_NO, True),
+        Column("event_code", "event_code", Kind.CODE, True),
+        Column("event_name", "event_name", Kind.TEXT),
+        Column("effective_date", "effective_date", Kind.DATE, True),
+        Column("gazette_date", "gazette_date", Kind.DATE),
+        Column("before", "parties_before", Kind.JSON),
+        Column("after", "parties_after", Kind.JSON),
+        Column("licensor", "licensor", Kind.JSON),
+        Column("licensee", "licensee", Kind.JSON),
+        Column("licence_type", "licence_type", Kind.TEXT),
+        Column("pledgor", "pledgor", Kind.JSON),
+        Column("pledgee", "pledgee", Kind.JSON),
+        Column("record_no", "record_no", Kind.CODE),
+    ),
+)
+
+FEEDS: dict[str, Feed] = {feed.name: feed for feed in (CONTRACTS, LOANS, PATENTS, PATENT_EVENTS)}

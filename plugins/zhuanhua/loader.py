@@ -1,24 +1,32 @@
-"""Load one file version exactly once: read, type, check, then COPY in one transaction.
+"""Load file versions exactly once: read and type each, check them together, commit each alone.
 
 The ledger's unique (feed, file name, sha256) makes a repeated delivery a no-op; a new
 sha256 under a known name is a correction that supersedes the earlier version's checked
-rows while its raw rows and ledger entry stay for tracing.
+rows, while its raw rows and ledger entry stay for tracing. Checking is vectorised across
+the files of a load (one GX validation per chunk of rows); each file version is then
+committed in its own transaction, so a crash never leaves half a file.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import pandas as pd
 import psycopg
 
-from zhuanhua import checks, contracts
+from zhuanhua import checks
 from zhuanhua.feeds import Feed
 from zhuanhua.landing import LandedFile
 from zhuanhua.readers import FileRejected, RawTable, read_file
+from zhuanhua.rules import rules_for
+from zhuanhua.typed import typed_frame
+from zhuanhua.warehouse import checked_columns
+
+CHECK_CHUNK_ROWS = 200_000  # rows validated together; bounds memory at national scale
 
 
 @dataclass(frozen=True)
@@ -32,67 +40,151 @@ class BatchOutcome:
     error: str | None = None
 
 
-def load_file(conn: psycopg.Connection, feed: Feed, landed: LandedFile,
-              data: bytes) -> BatchOutcome:
-    sha256 = hashlib.sha256(data).hexdigest()
-    known = conn.execute(
-        "select status from raw.batch_ledger where feed = %s and file_name = %s and sha256 = %s",
-        (feed.name, landed.name, sha256),
-    ).fetchone()
-    if known:
-        return BatchOutcome(landed.name, "skipped")
-    started = datetime.now(UTC)
-    base = {"feed": feed.name, "file_name": landed.name, "file_url": landed.url,
-            "size_bytes": len(data), "sha256": sha256, "business_date": landed.business_date,
-            "started_at": started}
-    try:
-        table = read_file(feed, landed.name, data)
-    except FileRejected as exc:
-        error = f"{landed.name}: rejected whole: {exc}"
-        with conn.transaction():
-            _insert_ledger(conn, {**base, "status": "rejected", "error": error})
-        return BatchOutcome(landed.name, "rejected", error=error)
-    checked = _check(feed, table, landed)
-    with conn.transaction():
-        batch_id = _insert_ledger(conn, {
-            **base, "status": "loaded", "encoding": table.encoding,
-            "extra_columns": table.extra_headers, **checked.counts()})
-        _supersede_earlier(conn, feed, landed.name, batch_id)
-        _copy_raw(conn, feed, batch_id, table)
-        _copy_checked(conn, feed, batch_id, checked)
-        _copy_quarantine(conn, feed, batch_id, table, checked)
-    return BatchOutcome(landed.name, "loaded", **checked.counts())
-
-
 @dataclass
-class CheckedRows:
-    typed: pd.DataFrame
-    row_numbers: list[int]
-    failures: dict[int, list[checks.Failure]]
+class FileVersion:
+    """One delivered file on its way in: read, typed, and (after checking) its failures."""
+
+    feed: Feed
+    landed: LandedFile
+    size: int
+    sha256: str
+    started_at: datetime
+    table: RawTable | None = None
+    error: str | None = None
+    typed: pd.DataFrame | None = None
+    failures: dict[int, list[checks.Failure]] = field(default_factory=dict)
+
+    @property
+    def row_numbers(self) -> list[int]:
+        return [number for number, _, _ in self.table.rows]
 
     def rejected(self) -> set[int]:
         return {i for i, fs in self.failures.items() if any(f.severity == "reject" for f in fs)}
 
     def counts(self) -> dict[str, int]:
         rejected = self.rejected()
-        warned = {i for i, fs in self.failures.items() if i not in rejected}
-        return {"rows_received": len(self.row_numbers),
-                "rows_loaded": len(self.row_numbers) - len(rejected),
-                "rows_quarantined": len(rejected), "rows_warned": len(warned)}
+        received = len(self.table.rows)
+        return {"rows_received": received, "rows_loaded": received - len(rejected),
+                "rows_quarantined": len(rejected),
+                "rows_warned": sum(1 for i in self.failures if i not in rejected)}
 
 
-def _check(feed: Feed, table: RawTable, landed: LandedFile) -> CheckedRows:
-    raw = pd.DataFrame([values for _, values, _ in table.rows], columns=table.columns,
-                       dtype=object)
-    typed, failures = contracts.typed_frame(raw)
-    typed["business_date"] = landed.business_date.isoformat()
-    for position, found in checks.validate(feed.name, contracts.rules(landed.business_date),
-                                           typed).items():
+def load_file(conn: psycopg.Connection, feed: Feed, landed: LandedFile,
+              data: bytes) -> BatchOutcome:
+    return load_files(conn, feed, [(landed, data)])[0]
+
+
+def load_files(conn: psycopg.Connection, feed: Feed,
+               files: Iterable[tuple[LandedFile, bytes]]) -> list[BatchOutcome]:
+    """Load in the order given; versions already in the ledger are skipped."""
+    outcomes: dict[str, BatchOutcome] = {}
+    fresh: list[FileVersion] = []
+    order: list[str] = []
+    for landed, data in files:
+        order.append(landed.name)
+        version = _read(conn, feed, landed, data)
+        if version is None:
+            outcomes[landed.name] = BatchOutcome(landed.name, "skipped")
+        else:
+            fresh.append(version)
+    for chunk in _chunks([v for v in fresh if v.table is not None]):
+        _check(feed, chunk)
+    for version in fresh:
+        outcomes[version.landed.name] = _commit(conn, version)
+    return [outcomes[name] for name in order]
+
+
+def _read(conn: psycopg.Connection, feed: Feed, landed: LandedFile,
+          data: bytes) -> FileVersion | None:
+    sha256 = hashlib.sha256(data).hexdigest()
+    known = conn.execute(
+        "select 1 from raw.batch_ledger where feed = %s and file_name = %s and sha256 = %s",
+        (feed.name, landed.name, sha256),
+    ).fetchone()
+    if known:
+        return None
+    version = FileVersion(feed, landed, len(data), sha256, datetime.now(UTC))
+    try:
+        version.table = read_file(feed, landed.name, data)
+    except FileRejected as exc:
+        version.error = f"{landed.name}: rejected whole: {exc}"
+    return version
+
+
+def _chunks(versions: list[FileVersion]) -> Iterator[list[FileVersion]]:
+    chunk, rows = [], 0
+    for version in versions:
+        if chunk and rows + len(version.table.rows) > CHECK_CHUNK_ROWS:
+            yield chunk
+            chunk, rows = [], 0
+        chunk.append(version)
+        rows += len(version.table.rows)
+    if chunk:
+        yield chunk
+
+
+def _check(feed: Feed, chunk: list[FileVersion]) -> None:
+    """Type and validate the chunk's rows as one frame; results go back to each file."""
+    typed, failures = typed_frame(feed, _raw_frame(feed, chunk))
+    offset = 0
+    for version in chunk:
+        for position, problem in version.table.broken.items():
+            failures[offset + position] = [
+                checks.Failure(f"{feed.name}.line_readable", "line", problem)]
+        offset += len(version.table.rows)
+    for position, more in checks.validate(feed.name, rules_for(feed.name), typed).items():
+        if any(f.column == "line" for f in failures.get(position, [])):
+            continue  # a line that could not be read has that one reason
         unreadable = {f.column for f in failures.get(position, [])}
         failures.setdefault(position, []).extend(
-            f for f in found if f.column not in unreadable  # one reason per bad value
-        )
-    return CheckedRows(typed, [number for number, _, _ in table.rows], failures)
+            f for f in more if f.column not in unreadable)  # one reason per bad value
+    offset = 0
+    for version in chunk:
+        size = len(version.table.rows)
+        version.typed = typed.iloc[offset:offset + size].reset_index(drop=True)
+        version.failures = {p - offset: fs for p, fs in failures.items()
+                            if offset <= p < offset + size}
+        offset += size
+
+
+def _raw_frame(feed: Feed, chunk: list[FileVersion]) -> pd.DataFrame:
+    """All rows of the chunk in the feed's column order, with each file's date and name fields."""
+    names = [c.name for c in feed.columns]
+    records, dates, fields = [], [], {name: [] for name in feed.file_fields}
+    for version in chunk:
+        table = version.table
+        index = [table.columns.index(n) if n in table.columns else None for n in names]
+        records += [[values[i] if i is not None else None for i in index]
+                    for _, values, _ in table.rows]
+        dates += [version.landed.business_date.isoformat()] * len(table.rows)
+        for name, value in feed.fields_from_name(version.landed.name).items():
+            fields[name] += [value] * len(table.rows)
+    frame = pd.DataFrame(records, columns=names, dtype=object)
+    frame["business_date"] = dates
+    for name, values in fields.items():
+        frame[name] = values
+    return frame
+
+
+def _commit(conn: psycopg.Connection, version: FileVersion) -> BatchOutcome:
+    feed, landed = version.feed, version.landed
+    base = {"feed": feed.name, "file_name": landed.name, "file_url": landed.url,
+            "size_bytes": version.size, "sha256": version.sha256,
+            "business_date": landed.business_date, "started_at": version.started_at}
+    if version.table is None:
+        with conn.transaction():
+            _insert_ledger(conn, {**base, "status": "rejected", "error": version.error})
+        return BatchOutcome(landed.name, "rejected", error=version.error)
+    counts = version.counts()
+    with conn.transaction():
+        batch_id = _insert_ledger(conn, {
+            **base, "status": "loaded", "encoding": version.table.encoding,
+            "extra_columns": version.table.extra_headers, **counts})
+        _supersede_earlier(conn, feed, landed.name, batch_id)
+        _copy_raw(conn, feed, batch_id, version.table)
+        _copy_checked(conn, batch_id, version)
+        _copy_quarantine(conn, batch_id, version)
+    return BatchOutcome(landed.name, "loaded", **counts)
 
 
 def _insert_ledger(conn: psycopg.Connection, values: dict) -> int:
@@ -121,6 +213,11 @@ def _supersede_earlier(conn: psycopg.Connection, feed: Feed, file_name: str, bat
 
 
 def _copy_raw(conn: psycopg.Connection, feed: Feed, batch_id: int, table: RawTable) -> None:
+    if table.lines is not None:
+        with conn.cursor().copy(f"copy raw.{feed.name} (batch_id, row_no, line) from stdin") as c:
+            for (number, _, _), line in zip(table.rows, table.lines, strict=True):
+                c.write_row([batch_id, number, line])
+        return
     columns = ", ".join(["batch_id", "row_no", *table.columns, "extra"])
     with conn.cursor().copy(f"copy raw.{feed.name} ({columns}) from stdin") as copy:
         for number, values, extras in table.rows:
@@ -128,36 +225,45 @@ def _copy_raw(conn: psycopg.Connection, feed: Feed, batch_id: int, table: RawTab
                             json.dumps(extras, ensure_ascii=False) if extras else None])
 
 
-def _copy_checked(conn: psycopg.Connection, feed: Feed, batch_id: int, rows: CheckedRows) -> None:
-    names = ["business_date", *(c.name for c in feed.columns)]
-    rejected = rows.rejected()
-    frame = rows.typed[names]
+def _copy_checked(conn: psycopg.Connection, batch_id: int, version: FileVersion) -> None:
+    names = checked_columns(version.feed)
+    rejected = version.rejected()
+    numbers = version.row_numbers
     columns = ", ".join(["batch_id", "row_no", *names])
-    with conn.cursor().copy(f"copy checked.{feed.name} ({columns}) from stdin") as copy:
-        for position, values in enumerate(frame.itertuples(index=False, name=None)):
+    with conn.cursor().copy(f"copy checked.{version.feed.name} ({columns}) from stdin") as copy:
+        for position, values in enumerate(version.typed[names].itertuples(index=False,
+                                                                          name=None)):
             if position not in rejected:
-                copy.write_row([batch_id, rows.row_numbers[position], *values])
+                copy.write_row([batch_id, numbers[position], *values])
 
 
-def _copy_quarantine(conn: psycopg.Connection, feed: Feed, batch_id: int, table: RawTable,
-                     rows: CheckedRows) -> None:
+def _copy_quarantine(conn: psycopg.Connection, batch_id: int, version: FileVersion) -> None:
+    feed, table = version.feed, version.table
     headers = {c.name: c.header for c in feed.columns}
+    name_fields = feed.fields_from_name(version.landed.name)
     key_positions = [table.columns.index(k) for k in feed.key if k in table.columns]
+    key_prefix = [name_fields[k] for k in feed.key if k in name_fields]
+    rejected = version.rejected()
     held = "feed, batch_id, row_no, natural_key, record, failures"
     with conn.cursor().copy(f"copy quarantine.held_row ({held}) from stdin") as copy:
-        for position in sorted(rows.rejected()):
+        for position in sorted(rejected):
             number, values, extras = table.rows[position]
-            record = {headers[n]: v for n, v in zip(table.columns, values, strict=True)} | extras
+            if table.lines is not None:
+                record = {"line": table.lines[position]}
+            else:
+                record = {headers[n]: v for n, v in zip(table.columns, values, strict=True)}
+                record |= extras
             copy.write_row([
                 feed.name, batch_id, number,
-                "|".join(str(values[p] or "") for p in key_positions),
+                "|".join([*key_prefix, *(str(values[p] or "") for p in key_positions)]),
                 json.dumps(record, ensure_ascii=False),
-                json.dumps([f.as_dict() for f in rows.failures[position]], ensure_ascii=False),
+                json.dumps([f.as_dict() for f in version.failures[position]],
+                           ensure_ascii=False),
             ])
-    warn = "batch_id, row_no, rule, \"column\", message"
+    warn = 'batch_id, row_no, rule, "column", message'
     with conn.cursor().copy(f"copy quarantine.warning ({warn}) from stdin") as copy:
-        for position, failures in rows.failures.items():
-            if position in rows.rejected():
+        for position, failures in version.failures.items():
+            if position in rejected:
                 continue
             for f in failures:
-                copy.write_row([batch_id, rows.row_numbers[position], f.rule, f.column, f.message])
+                copy.write_row([batch_id, table.rows[position][0], f.rule, f.column, f.message])

@@ -6,6 +6,7 @@ Each function takes the text as received and returns the canonical text, None fo
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from datetime import date, datetime
@@ -78,3 +79,41 @@ def amount(value: object) -> Decimal | None:
         return Decimal(folded.replace(",", ""))
     except InvalidOperation as exc:  # pragma: no cover - the pattern already rules this out
         raise BadValue(f"not a decimal amount: {folded!r}") from exc
+
+
+def patent_no(value: object) -> str | None:
+    """A patent application number in canonical form (domain.md §2)."""
+    from zhuanhua.identifiers import BadPatentNumber, canonical_patent_no
+
+    folded = text(value)
+    if folded is None:
+        return None
+    try:
+        return canonical_patent_no(folded)
+    except BadPatentNumber as exc:
+        raise BadValue(str(exc)) from None
+
+
+def timestamp_iso(value: object) -> str | None:
+    """An ISO 8601 timestamp that carries its UTC offset."""
+    folded = text(value)
+    if folded is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(folded)
+    except ValueError:
+        raise BadValue(f"not an ISO 8601 timestamp: {folded!r}") from None
+    if moment.tzinfo is None:
+        raise BadValue(f"timestamp without UTC offset: {folded!r}")
+    return moment.isoformat()
+
+
+def json_text(value: object) -> str | None:
+    """Nested JSON (parties, name lists) arrives serialised by the reader; check it parses."""
+    if value is None:
+        return None
+    try:
+        json.loads(str(value))
+    except ValueError:
+        raise BadValue(f"not JSON: {str(value)[:60]!r}") from None
+    return str(value)

@@ -10,7 +10,7 @@ from zhuanhua import report, transform
 from zhuanhua.config import Settings, load_settings
 from zhuanhua.feeds import FEEDS
 from zhuanhua.landing import Landing
-from zhuanhua.loader import load_file
+from zhuanhua.loader import load_files
 from zhuanhua.warehouse import connect, ensure_schema
 
 log = logging.getLogger(__name__)
@@ -41,9 +41,9 @@ def load_feed(feed_name: str, business_date: date, settings: Settings | None = N
     outcomes = []
     with connect(settings) as conn:
         ensure_schema(conn)
-        for landed in landing.files(feed, up_to=business_date):
-            outcome = load_file(conn, feed, landed, landing.read(landed))
-            log.info("%s %s: %s", feed.name, landed.name, outcome)
+        files = ((landed, landing.read(landed)) for landed in landing.files(feed, business_date))
+        for outcome in load_files(conn, feed, files):
+            log.info("%s: %s", feed.name, outcome)
             if outcome.error:
                 log.warning(outcome.error)
             outcomes.append(asdict(outcome))

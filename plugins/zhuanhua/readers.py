@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from dataclasses import dataclass, field
 
 from zhuanhua import normalise
@@ -29,10 +30,14 @@ class RawTable:
     columns: list[str]  # warehouse column names present in the file, in file order
     extra_headers: list[str]  # headers we do not know: kept, and reported
     rows: list[tuple[int, list[str | None], dict[str, str]]] = field(default_factory=list)
-    # (row number in the file, values for `columns`, extra values by header)
+    # (row or line number in the file, values for `columns`, extra values by header)
+    lines: list[str] | None = None  # JSON Lines: each row's line as received
+    broken: dict[int, str] = field(default_factory=dict)  # row position -> why unreadable
 
 
 def read_file(feed: Feed, file_name: str, data: bytes) -> RawTable:
+    if feed.format == "jsonl":
+        return read_jsonl(feed, data)
     if file_name.lower().endswith(".xlsx"):
         return _from_grid(feed, "xlsx", _xlsx_rows(data))
     text, encoding = decode_csv(data, feed.required_headers)
@@ -130,3 +135,48 @@ def _from_grid(feed: Feed, encoding: str, grid) -> RawTable:
 
 def _at(cells: list, position: int) -> str | None:
     return cells[position] if position < len(cells) and cells[position] is not None else None
+
+
+def read_jsonl(feed: Feed, data: bytes) -> RawTable:
+    """One JSON object per line; a line that is not one is a bad row, not a bad file."""
+    known = [c.header for c in feed.columns]
+    table = RawTable(encoding="utf-8", columns=[c.name for c in feed.columns], extra_headers=[],
+                     lines=[])
+    extra_keys: dict[str, None] = {}
+    data = data.removeprefix(UTF8_BOM)
+    for number, raw_line in enumerate(data.split(b"\n"), start=1):
+        if not raw_line.strip():
+            continue
+        line, problem = _decode_line(raw_line)
+        values, extras = [None] * len(known), {}
+        if problem is None:
+            try:
+                record = json.loads(line)
+                if not isinstance(record, dict):
+                    problem = "the line is JSON but not an object"
+            except ValueError as exc:
+                problem = f"the line is not valid JSON ({exc.msg} at column {exc.colno})"
+        if problem is None:
+            values = [_json_cell(record.get(key)) for key in known]
+            extras = {k: _json_cell(v) for k, v in record.items() if k not in known}
+            extra_keys.update(dict.fromkeys(extras))
+        else:
+            table.broken[len(table.rows)] = problem
+        table.rows.append((number, values, extras))
+        table.lines.append(line)
+    table.extra_headers = list(extra_keys)
+    return table
+
+
+def _decode_line(raw_line: bytes) -> tuple[str, str | None]:
+    try:
+        return raw_line.decode("utf-8").rstrip("\r"), None
+    except UnicodeDecodeError:
+        return raw_line.decode("utf-8", errors="replace").rstrip("\r"), "the line is not UTF-8"
+
+
+def _json_cell(value: object) -> str | None:
+    """Strings as they are; nested values and numbers as compact JSON text."""
+    if value is None or isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))

@@ -11,7 +11,8 @@ from zhuanhua.embedded_db import EmbeddedServer
 from zhuanhua.feeds import FEEDS, Feed, Kind
 
 SQL_TYPES = {Kind.TEXT: "text", Kind.CODE: "text", Kind.DATE: "date",
-             Kind.AMOUNT: "numeric(20, 6)"}
+             Kind.AMOUNT: "numeric(20, 6)", Kind.DECIMAL: "numeric(20, 6)",
+             Kind.PATENT_NO: "text", Kind.TIMESTAMP: "timestamptz", Kind.JSON: "jsonb"}
 
 
 def warehouse_url(settings: Settings) -> str:
@@ -32,22 +33,35 @@ def ensure_schema(conn: psycopg.Connection) -> None:
     conn.commit()
 
 
+def raw_columns(feed: Feed) -> list[str]:
+    """JSON Lines keep each line as received; tables keep each cell as received."""
+    if feed.format == "jsonl":
+        return ["line"]
+    return [*(c.name for c in feed.columns), "extra"]
+
+
 def raw_table_ddl(feed: Feed) -> str:
-    columns = ",\n".join(f"    {c.name} text" for c in feed.columns)
+    columns = ",\n".join(f"    {name} {'jsonb' if name == 'extra' else 'text'}"
+                         for name in raw_columns(feed))
     return f"""
 create table if not exists raw.{feed.name} (
-    batch_id bigint not null references raw.batch_ledger (batch_id),
-    row_no   integer not null,
+    batch_id  bigint not null references raw.batch_ledger (batch_id),
+    row_no    integer not null,
 {columns},
-    extra    jsonb,
+    loaded_at timestamptz not null default now(),
     primary key (batch_id, row_no)
 );
 comment on table raw.{feed.name} is
     'Every row of every {feed.name} file version, as received (text).'"""
 
 
+def checked_columns(feed: Feed) -> list[str]:
+    return ["business_date", *feed.file_fields, *(c.name for c in feed.columns)]
+
+
 def checked_table_ddl(feed: Feed) -> str:
-    columns = ",\n".join(f"    {c.name} {SQL_TYPES[c.kind]}" for c in feed.columns)
+    columns = ",\n".join([*(f"    {name} text" for name in feed.file_fields),
+                           *(f"    {c.name} {SQL_TYPES[c.kind]}" for c in feed.columns)])
     return f"""
 create table if not exists checked.{feed.name} (
     batch_id      bigint not null references raw.batch_ledger (batch_id),

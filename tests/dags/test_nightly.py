@@ -25,15 +25,22 @@ def test_dag_test_loads_checks_builds_and_records_the_night(airflow_ready, wareh
                              run_conf={"business_date": "2024-06-04"})
     assert str(run.state) == "success"
     assert {ti.task_id: str(ti.state) for ti in run.get_task_instances()} == {
-        "load_contracts": "success", "build_warehouse": "success", "record_summary": "success"}
-    (summary,) = fetch(warehouse, date(2024, 6, 4))
-    ledger = warehouse.execute(
-        """select sum(rows_received), sum(rows_loaded), sum(rows_quarantined)
-           from raw.batch_ledger where business_date = '2024-06-04'""").fetchone()
-    assert (summary["rows_received"], summary["rows_loaded"], summary["rows_quarantined"]) == ledger
-    assert summary["files"] == 1 and summary["rows_received"] == 40
-    # the earlier day's file, not loaded before, was picked up too
-    assert warehouse.execute("select count(*) from raw.batch_ledger").fetchone() == (2,)
+        "load_contracts": "success", "load_loans": "success", "load_patents": "success",
+        "load_patent_events": "success", "build_warehouse": "success",
+        "record_summary": "success"}
+    summary = {row["feed"]: row for row in fetch(warehouse, date(2024, 6, 4))}
+    assert set(summary) == {"contracts", "loans", "patents", "patent_events"}
+    for feed, row in summary.items():
+        ledger = warehouse.execute(
+            """select count(*), sum(rows_received), sum(rows_loaded), sum(rows_quarantined)
+               from raw.batch_ledger where business_date = '2024-06-04' and feed = %s""",
+            (feed,)).fetchone()
+        assert (row["files"], row["rows_received"], row["rows_loaded"],
+                row["rows_quarantined"]) == ledger
+    assert summary["contracts"]["files"] == 1 and summary["patents"]["files"] == 1
+    # the earlier day's files, not loaded before, were picked up too
+    days = warehouse.execute("select distinct business_date from raw.batch_ledger").fetchall()
+    assert sorted(d for (d,) in days) == [DAY, date(2024, 6, 4)]
     facts = warehouse.execute("select count(*) from marts.fct_technology_contract").fetchone()[0]
     assert facts > 0
 
@@ -48,7 +55,7 @@ def test_cli_run_twice_reports_identical_counts(airflow_ready, warehouse, landin
     counts = [line.split()[:7] for line in (first.stdout, again.stdout)]
     assert counts[0] == counts[1]
     as_json = zhuanhua_cli("report", "--date", str(DAY), "--json")
-    assert as_json.returncode == 0 and '"rows_received": 40' in as_json.stdout
+    assert as_json.returncode == 0 and '"feed": "patent_events"' in as_json.stdout
 
 
 def test_a_failed_run_exits_non_zero_and_names_the_task_and_cause(airflow_ready, warehouse,

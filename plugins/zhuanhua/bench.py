@@ -1,0 +1,104 @@
+"""`make bench`: the real load path against bare COPY, on a generated province-scale year.
+
+Everything runs in a separate `zhuanhua_bench` database on the warehouse's server, so the
+warehouse itself is untouched.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import shutil
+import time
+from datetime import date
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+
+from zhuanhua import checks
+from zhuanhua.config import Settings
+from zhuanhua.feeds import FEEDS
+from zhuanhua.landing import Landing
+from zhuanhua.loader import load_files
+from zhuanhua.synth import generate
+from zhuanhua.warehouse import connect, ensure_schema, raw_columns, warehouse_url
+
+BENCH_DB = "zhuanhua_bench"
+
+
+def run_bench(settings: Settings, scale: str = "province", days: int = 365) -> dict:
+    bench = _bench_settings(settings)
+    landing = bench.home / "bench" / "landing"
+    shutil.rmtree(landing, ignore_errors=True)
+    started = time.perf_counter()
+    counts = generate(str(landing), date(2024, 1, 1), days, seed=7, scale=scale,
+                      defect_rate=0.01)
+    generated = time.perf_counter() - started
+    print(f"generated {scale} scale, {days} days: {counts['files']} files, {counts['rows']:,} "
+          f"rows in {generated:.1f} s ({counts['rows'] / generated:,.0f} rows/s)")
+    results = {}
+    with connect(bench) as conn:
+        _reset(conn)
+        for name, feed in FEEDS.items():
+            files = Landing(str(landing)).files(feed)
+            validating = checks.SECONDS_VALIDATING[name]
+            started = time.perf_counter()
+            outcomes = load_files(conn, feed, ((f, Landing(str(landing)).read(f)) for f in files))
+            elapsed = time.perf_counter() - started
+            rows = sum(o.rows_received for o in outcomes)
+            results[name] = {"rows": rows, "load_s": elapsed,
+                             "copy_s": _bare_copy(conn, name),
+                             "validate_s": checks.SECONDS_VALIDATING[name] - validating}
+    _print(results)
+    return results
+
+
+def _bench_settings(settings: Settings) -> Settings:
+    url = urlsplit(warehouse_url(settings))
+    with psycopg.connect(warehouse_url(settings), autocommit=True) as conn:
+        if not conn.execute("select 1 from pg_database where datname = %s",
+                            (BENCH_DB,)).fetchone():
+            conn.execute(f'create database "{BENCH_DB}"')
+    bench_url = urlunsplit((url.scheme, url.netloc, f"/{BENCH_DB}", url.query, ""))
+    return dataclasses.replace(settings, warehouse_url=bench_url)
+
+
+def _reset(conn: psycopg.Connection) -> None:
+    for schema in ("raw", "checked", "quarantine", "audit", "bench"):
+        conn.execute(f"drop schema if exists {schema} cascade")
+    conn.execute("create schema bench")
+    conn.commit()
+    ensure_schema(conn)
+
+
+def _bare_copy(conn: psycopg.Connection, feed: str) -> float:
+    """COPY the same rows, as received, into a plain table: the floor any load pays."""
+    columns = raw_columns(FEEDS[feed])
+    buffer = io.BytesIO()
+    with conn.cursor().copy(f"copy raw.{feed} ({', '.join(columns)}) to stdout") as out:
+        for block in out:
+            buffer.write(block)
+    ddl = ", ".join(f"{c} text" for c in columns)
+    conn.execute(f"create table bench.{feed} ({ddl})")
+    started = time.perf_counter()
+    with conn.cursor().copy(f"copy bench.{feed} from stdin") as copy:
+        copy.write(buffer.getvalue())
+    conn.commit()
+    return time.perf_counter() - started
+
+
+def _print(results: dict) -> None:
+    print(f"{'feed':<14}{'rows':>9}{'load rows/s':>13}{'COPY rows/s':>13}{'ratio':>7}"
+          f"{'GX rows/s':>11}")
+    total_rows = total_load = total_copy = 0.0
+    for feed, r in results.items():
+        print(f"{feed:<14}{r['rows']:>9,}{r['rows'] / r['load_s']:>13,.0f}"
+              f"{r['rows'] / r['copy_s']:>13,.0f}{r['copy_s'] / r['load_s']:>7.3f}"
+              f"{r['rows'] / r['validate_s']:>11,.0f}")
+        total_rows += r["rows"]
+        total_load += r["load_s"]
+        total_copy += r["copy_s"]
+    print(f"{'all feeds':<14}{total_rows:>9,.0f}{total_rows / total_load:>13,.0f}"
+          f"{total_rows / total_copy:>13,.0f}{total_copy / total_load:>7.3f}")
+    print("load = read + type + GX checks + COPY into raw, checked and quarantine, per file "
+          "version in one transaction; ratio = load rate / bare COPY rate (goal ≥ 0.5)")

@@ -1,0 +1,47 @@
+"""Rule shapes that every feed uses: required values, closed lists, orders, bounds."""
+
+from __future__ import annotations
+
+import great_expectations.expectations as gxe
+
+from zhuanhua.checks import Rule, Severity
+from zhuanhua.feeds import Feed
+
+
+def required(feed: Feed) -> list[Rule]:
+    return [Rule(f"{feed.name}.{c.name}_required", c.name, f"{c.header} is required",
+                 gxe.ExpectColumnValuesToNotBeNull(column=c.name))
+            for c in feed.columns if c.required]
+
+
+def one_of(feed: Feed, column: str, values: list[str], what: str,
+           severity: Severity = "reject") -> Rule:
+    header = feed.column(column).header
+    return Rule(f"{feed.name}.{column}_known", column, f"{header} is not {what}",
+                gxe.ExpectColumnValuesToBeInSet(column=column, value_set=values), severity)
+
+
+def not_after(feed: Feed, later: str, earlier: str, message: str, name: str) -> Rule:
+    """`earlier` ≤ `later`; ISO date strings order like the dates they spell."""
+    return Rule(f"{feed.name}.{name}", earlier, message,
+                gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+                    column_A=later, column_B=earlier, or_equal=True,
+                    ignore_row_if="either_value_is_missing"))
+
+
+def not_after_business_date(feed: Feed, column: str) -> Rule:
+    header = feed.column(column).header
+    return not_after(feed, "business_date", column,
+                     f"{header} must not be after the file's business date",
+                     f"{column}_not_after_business_date")
+
+
+def positive(feed: Feed, column: str) -> Rule:
+    header = feed.column(column).header
+    return Rule(f"{feed.name}.{column}_positive", column, f"{header} must be greater than 0",
+                gxe.ExpectColumnValuesToBeBetween(column=column, min_value=0, strict_min=True))
+
+
+def matches(feed: Feed, column: str, regex: str, message: str, name: str) -> Rule:
+    return Rule(f"{feed.name}.{name}", column, message,
+                gxe.ExpectColumnValuesToMatchRegex(column=column, regex=regex))

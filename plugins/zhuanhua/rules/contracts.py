@@ -1,0 +1,68 @@
+"""Row rules of the technology-contract feed (sources.md §1, domain.md §4–§6)."""
+
+from __future__ import annotations
+
+import great_expectations.expectations as gxe
+
+from zhuanhua import codes
+from zhuanhua.checks import Rule
+from zhuanhua.feeds import CONTRACTS as FEED
+from zhuanhua.rules.common import (
+    matches,
+    not_after,
+    not_after_business_date,
+    one_of,
+    positive,
+    required,
+)
+
+
+def rules() -> list[Rule]:
+    natures = codes.values("party_natures", "nature_code")
+    subtypes = [(r["contract_type"], r["contract_subtype"]) for r in codes.table("contract_types")]
+    return [
+        *required(FEED),
+        matches(FEED, "registration_no", r"^\d{16}$", "合同登记号 must be 16 digits",
+                "registration_no_format"),
+        one_of(FEED, "registration_status", codes.code_list("registration_status"),
+               "登记, 变更 or 注销"),
+        one_of(FEED, "contract_type", codes.values("contract_types", "contract_type"),
+               "one of the five contract types"),
+        Rule("contracts.subtype_belongs_to_type", "contract_subtype",
+             "合同子类 does not belong to 合同类型",
+             gxe.ExpectColumnPairValuesToBeInSet(
+                 column_A="contract_type", column_B="contract_subtype",
+                 value_pairs_set=subtypes, ignore_row_if="either_value_is_missing")),
+        one_of(FEED, "technology_field", codes.values("technology_fields", "technology_field"),
+               "one of the 11 technology fields"),
+        one_of(FEED, "ip_type", codes.values("ip_types", "ip_type"), "a known IP type"),
+        one_of(FEED, "seller_nature", natures, "a code of the party-nature table"),
+        one_of(FEED, "buyer_nature", natures, "a code of the party-nature table"),
+        matches(FEED, "seller_division", r"^\d{6}$", "卖方行政区划 must be a 6-digit division code",
+                "seller_division_format"),
+        matches(FEED, "buyer_division", r"^\d{6}$", "买方行政区划 must be a 6-digit division code",
+                "buyer_division_format"),
+        Rule("contracts.seller_uscc_required", "seller_uscc",
+             "卖方统一社会信用代码 is required unless the seller is a natural person (400)",
+             gxe.ExpectColumnValuesToNotBeNull(
+                 column="seller_uscc", row_condition='seller_nature != "400"',
+                 condition_parser="pandas")),
+        Rule("contracts.buyer_division_required", "buyer_division",
+             "买方行政区划 is required for a buyer in China",
+             gxe.ExpectColumnValuesToNotBeNull(
+                 column="buyer_division", row_condition='buyer_country == "CN"',
+                 condition_parser="pandas")),
+        positive(FEED, "contract_amount"),
+        positive(FEED, "technology_amount"),
+        not_after(FEED, "contract_amount", "technology_amount",
+                  "技术交易额 must not exceed 合同成交额",
+                  "technology_amount_within_contract_amount"),
+        not_after(FEED, "registration_date", "signing_date", "签订日期 must not be after 登记日期",
+                  "signed_before_registration"),
+        not_after_business_date(FEED, "registration_date"),
+        not_after(FEED, "valid_to", "valid_from", "有效期起 must not be after 有效期止",
+                  "validity_in_order"),
+        one_of(FEED, "plan_level", codes.code_list("plan_level"),
+               "国家级, 省级, 市级, 县级 or 其他"),
+        one_of(FEED, "open_competition", codes.code_list("yes_no"), "是 or 否"),
+    ]

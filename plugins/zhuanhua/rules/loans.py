@@ -1,0 +1,49 @@
+"""Row rules of the tech-finance loan feed (sources.md §2, domain.md §8)."""
+
+from __future__ import annotations
+
+import great_expectations.expectations as gxe
+
+from zhuanhua import codes
+from zhuanhua.checks import Rule
+from zhuanhua.feeds import LOANS as FEED
+from zhuanhua.rules.common import (
+    matches,
+    not_after,
+    not_after_business_date,
+    one_of,
+    positive,
+    required,
+)
+
+
+def rules() -> list[Rule]:
+    return [
+        *required(FEED),
+        one_of(FEED, "product", codes.values("loan_products", "product"), "a known loan product"),
+        one_of(FEED, "borrower_type", codes.code_list("borrower_type"), "企业 or 个人"),
+        one_of(FEED, "guarantee", codes.code_list("guarantee"), "信用, 保证, 抵押, 质押 or 组合"),
+        one_of(FEED, "status", codes.code_list("loan_status"), "正常, 关注, 逾期, 不良 or 结清"),
+        matches(FEED, "borrower_division", r"^\d{6}$",
+                "借款人行政区划 must be a 6-digit division code", "borrower_division_format"),
+        not_after_business_date(FEED, "disbursed_on"),
+        Rule("loans.matures_after_disbursement", "matures_on", "到期日期 must be after 放款日期",
+             gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+                 column_A="matures_on", column_B="disbursed_on", or_equal=False,
+                 ignore_row_if="either_value_is_missing")),
+        positive(FEED, "principal"),
+        Rule("loans.annual_rate_in_range", "annual_rate", "年利率 must be above 0 and at most 24",
+             gxe.ExpectColumnValuesToBeBetween(column="annual_rate", min_value=0, max_value=24,
+                                               strict_min=True)),
+        Rule("loans.settled_on_required", "settled_on", "结清日期 is required for a 结清 loan",
+             gxe.ExpectColumnValuesToNotBeNull(
+                 column="settled_on", row_condition='status == "结清"',
+                 condition_parser="pandas")),
+        not_after(FEED, "settled_on", "disbursed_on", "结清日期 must not be before 放款日期",
+                  "settled_after_disbursement"),
+        Rule("loans.compensation_not_negative", "compensation_claimed",
+             "风险补偿申请金额 must not be negative",
+             gxe.ExpectColumnValuesToBeBetween(column="compensation_claimed", min_value=0)),
+        not_after(FEED, "principal", "compensation_claimed",
+                  "风险补偿申请金额 must not exceed 贷款金额", "compensation_within_principal"),
+    ]

@@ -1,0 +1,20 @@
+"""Row rules of the patent legal-event feed (sources.md §4, domain.md §9)."""
+
+from __future__ import annotations
+
+from zhuanhua import codes
+from zhuanhua.checks import Rule
+from zhuanhua.feeds import PATENT_EVENTS as FEED
+from zhuanhua.rules.common import not_after, one_of, required
+
+
+def rules() -> list[Rule]:
+    return [
+        *required(FEED),
+        # an unknown code is loaded and reported, not rejected (sources.md §4)
+        one_of(FEED, "event_code", codes.values("patent_event_codes", "event_code"),
+               "a known legal-event code", severity="warn"),
+        not_after(FEED, "gazette_date", "effective_date",
+                  "gazette_date must not be before effective_date", "gazette_after_effect"),
+        one_of(FEED, "licence_type", codes.code_list("licence_type"), "独占, 排他 or 普通"),
+    ]
