@@ -76,23 +76,21 @@ def _csv_rows(text: str):
 
 
 def _xlsx_rows(data: bytes):
-    from openpyxl import load_workbook
+    """The first worksheet, through calamine (a Rust reader, about 12× openpyxl's speed)."""
+    from python_calamine import CalamineWorkbook
 
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken workbook
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        grid = book.get_sheet_by_index(0).to_python(skip_empty_area=False)
+    except Exception as exc:  # calamine raises several kinds for a broken workbook
         raise FileRejected(f"not a readable XLSX workbook ({type(exc).__name__}: {exc})") from exc
-    try:
-        sheet = book.worksheets[0]
-        for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield number, [_cell_text(c) for c in cells]
-    finally:
-        book.close()
+    for number, cells in enumerate(grid, start=1):
+        yield number, [_cell_text(c) for c in cells]
 
 
 def _cell_text(value: object) -> str | None:
     """A cell as text; date cells become ISO dates, whole numbers lose Excel's `.0`."""
-    if value is None:
+    if value is None or value == "":
         return None
     if hasattr(value, "isoformat"):
         return value.isoformat()[:10]

@@ -36,7 +36,8 @@ def generate(out: str, start: date, days: int, seed: int = 1, scale: str = "city
                                          per_day["patent_events"], defect_rate, pool)
     contract_gen = contracts.ContractGenerator(rng["contracts"], per_day["contracts"],
                                                defect_rate, pool)
-    loan_gen = loans.LoanGenerator(rng["loans"], per_day["loans"], defect_rate, pool)
+    loan_gen = loans.LoanGenerator(rng["loans"], loans.new_per_day(SCALES[scale]["loans"]),
+                                   defect_rate, pool)
     landing = Landing(out)
     counts = {"files": 0, "rows": 0, "defects": 0}
     truth: list[str] = []

@@ -15,8 +15,9 @@ HEADERS = [c.header.replace("(", "（").replace(")", "）") for c in LOANS.colum
 PRODUCTS = {"天府科创贷": 35, "酒城科信贷": 20, "科技信用贷": 20, "人才贷": 8, "知识产权质押贷": 12,
             "其他": 5}
 QUALIFICATIONS = ["科技型中小企业", "高新技术企业", "瞪羚企业", "专精特新企业", "创新型领军企业"]
-NEXT_STATUS = {"正常": ["正常"] * 12 + ["关注", "结清"], "关注": ["正常", "逾期", "关注"],
-               "逾期": ["逾期", "不良", "结清"], "不良": ["不良"]}
+# daily chances of moving on from each status; otherwise a loan runs to its maturity
+NEXT_STATUS = {"正常": [("关注", 0.004), ("结清", 0.001)], "关注": [("正常", 0.05), ("逾期", 0.02)],
+               "逾期": [("不良", 0.03), ("结清", 0.03)], "不良": []}
 DEFECTS = {
     "principal_not_positive": "loans.principal_positive",
     "rate_out_of_range": "loans.annual_rate_in_range",
@@ -24,6 +25,16 @@ DEFECTS = {
     "settled_without_date": "loans.settled_on_required",
     "matures_before_disbursement": "loans.matures_after_disbursement",
 }
+
+
+def new_per_day(snapshot_rows_a_year: int) -> int:
+    """New loans a day that yield about that many snapshot rows in a year.
+
+    A loan runs about 400 days to maturity: it is reported when new, on each status change,
+    and in the whole book at every month end, so the book holds some 400 days of new loans
+    and each month end reports all of them.
+    """
+    return max(1, round(snapshot_rows_a_year / (365 * 1.2 + 12 * 400)))
 
 
 @dataclass
@@ -63,8 +74,13 @@ class LoanGenerator:
 
     def _advance(self, loan: dict, day: date) -> dict | None:
         """Move a loan's status on; return it when it changed (that is when banks report)."""
-        status = self.rng.choice(NEXT_STATUS.get(loan["贷款状态"], ["结清"]))
-        if loan["到期日期"] <= day:
+        status, roll = loan["贷款状态"], self.rng.random()
+        for candidate, chance in NEXT_STATUS[status]:
+            if roll < chance:
+                status = candidate
+                break
+            roll -= chance
+        if loan["到期日期"] <= day and status != "不良":
             status = "结清"
         if status == loan["贷款状态"]:
             return None
