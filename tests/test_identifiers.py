@@ -53,3 +53,17 @@ def test_type_digit_of_old_and_new_numbers():
     assert patent_type_digit("202310397744.0") == "1"
     assert patent_type_digit("95115608.X") == "1"
     assert patent_type_digit("202420031676.6") == "2"
+
+
+def test_a_resident_number_whose_division_is_younger_than_its_holder_is_accepted():
+    body = "51050419750612003"  # 龙马潭区 (510504, created 1995), holder born 1975
+    from zhuanhua.identifiers import resident_id_check_char
+
+    assert resident_id_is_valid(body + resident_id_check_char(body))
+
+
+def test_a_resident_number_with_an_impossible_birth_date_is_refused():
+    from zhuanhua.identifiers import resident_id_check_char
+
+    body = "51050419751332003"
+    assert not resident_id_is_valid(body + resident_id_check_char(body))

@@ -123,6 +123,8 @@ def _configurations(expectations: list) -> list[str]:
 def _context():
     import great_expectations as gx
 
+    import zhuanhua.gx_expectations  # noqa: F401  (registers the custom expectations)
+
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
     return gx.get_context(mode="file", project_root_dir=str(GX_PROJECT))
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_WEIGHTS = [pow(3, i, 31) for i in range(17)]
 _ID_WEIGHTS = [pow(2, 17 - i, 11) for i in range(17)]
@@ -27,7 +29,15 @@ def resident_id_check_char(first17: str) -> str:
 
 
 def resident_id_is_valid(number: str) -> bool:
+    """Check character and a real birth date; the division part may be younger than its
+    holder (codes created after a birth are issued all the same), so it is not aged."""
     if len(number) != 18 or not number[:17].isdigit():
+        return False
+    try:
+        born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        return False
+    if not date(1900, 1, 1) <= born <= date.today():
         return False
     return resident_id_check_char(number[:17]) == number[17]
 

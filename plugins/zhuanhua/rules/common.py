@@ -45,3 +45,31 @@ def positive(feed: Feed, column: str) -> Rule:
 def matches(feed: Feed, column: str, regex: str, message: str, name: str) -> Rule:
     return Rule(f"{feed.name}.{name}", column, message,
                 gxe.ExpectColumnValuesToMatchRegex(column=column, regex=regex))
+
+
+def required_when(feed: Feed, column: str, condition: str, when: str) -> Rule:
+    """`column` must have a value in the rows where the pandas `condition` holds."""
+    header = feed.column(column).header
+    return Rule(f"{feed.name}.{column}_required", column, f"{header} is required {when}",
+                gxe.ExpectColumnValuesToNotBeNull(column=column, row_condition=condition,
+                                                  condition_parser="pandas"))
+
+
+def valid_uscc(feed: Feed, column: str, condition: str | None = None) -> Rule:
+    from zhuanhua.gx_expectations import ExpectColumnValuesToBeValidUscc
+
+    header = feed.column(column).header
+    kwargs = {"row_condition": condition, "condition_parser": "pandas"} if condition else {}
+    return Rule(f"{feed.name}.{column}_valid_uscc", column,
+                f"{header} is not a valid unified social credit code (check character)",
+                ExpectColumnValuesToBeValidUscc(column=column, **kwargs))
+
+
+def valid_resident_id(feed: Feed, column: str, condition: str) -> Rule:
+    from zhuanhua.gx_expectations import ExpectColumnValuesToBeValidResidentId
+
+    header = feed.column(column).header
+    return Rule(f"{feed.name}.{column}_valid_resident_id", column,
+                f"{header} is not a valid resident identity number",
+                ExpectColumnValuesToBeValidResidentId(column=column, row_condition=condition,
+                                                      condition_parser="pandas"))

@@ -6,6 +6,7 @@ import great_expectations.expectations as gxe
 
 from zhuanhua import codes
 from zhuanhua.checks import Rule
+from zhuanhua.config import load_settings
 from zhuanhua.feeds import CONTRACTS as FEED
 from zhuanhua.rules.common import (
     matches,
@@ -14,10 +15,13 @@ from zhuanhua.rules.common import (
     one_of,
     positive,
     required,
+    required_when,
+    valid_uscc,
 )
 
 
 def rules() -> list[Rule]:
+    city = load_settings().region[:4]
     natures = codes.values("party_natures", "nature_code")
     subtypes = [(r["contract_type"], r["contract_subtype"]) for r in codes.table("contract_types")]
     return [
@@ -42,16 +46,28 @@ def rules() -> list[Rule]:
                 "seller_division_format"),
         matches(FEED, "buyer_division", r"^\d{6}$", "买方行政区划 must be a 6-digit division code",
                 "buyer_division_format"),
-        Rule("contracts.seller_uscc_required", "seller_uscc",
-             "卖方统一社会信用代码 is required unless the seller is a natural person (400)",
-             gxe.ExpectColumnValuesToNotBeNull(
-                 column="seller_uscc", row_condition='seller_nature != "400"',
-                 condition_parser="pandas")),
-        Rule("contracts.buyer_division_required", "buyer_division",
-             "买方行政区划 is required for a buyer in China",
-             gxe.ExpectColumnValuesToNotBeNull(
-                 column="buyer_division", row_condition='buyer_country == "CN"',
-                 condition_parser="pandas")),
+        required_when(FEED, "seller_uscc", 'seller_nature != "400"',
+                      "unless the seller is a natural person (400)"),
+        required_when(FEED, "buyer_uscc", 'buyer_country == "CN" and buyer_nature != "400"',
+                      "for a buyer in China that is not a natural person"),
+        required_when(FEED, "buyer_division", 'buyer_country == "CN"', "for a buyer in China"),
+        required_when(FEED, "ip_type", 'contract_type in ["技术转让", "技术许可"]',
+                      "for 技术转让 and 技术许可"),
+        valid_uscc(FEED, "seller_uscc"),
+        valid_uscc(FEED, "buyer_uscc"),
+        Rule("contracts.foreign_buyer", "buyer_country",
+             "the buyer is outside mainland China: check the flow (warning)",
+             gxe.ExpectColumnValuesToBeInSet(column="buyer_country", value_set=["CN"]),
+             "warn"),
+        Rule("contracts.seller_outside_city", "seller_division",
+             "the seller is outside the city, yet registered here (warning)",
+             gxe.ExpectColumnValuesToMatchRegex(column="seller_division", regex=f"^{city}"),
+             "warn"),
+        Rule("contracts.very_large_amount", "contract_amount",
+             "合同成交额 of 1 亿元 or more: confirm with the registration office (warning)",
+             gxe.ExpectColumnValuesToBeBetween(column="contract_amount", max_value=10_000,
+                                               strict_max=True),
+             "warn"),
         positive(FEED, "contract_amount"),
         positive(FEED, "technology_amount"),
         not_after(FEED, "contract_amount", "technology_amount",

@@ -14,6 +14,9 @@ from zhuanhua.rules.common import (
     one_of,
     positive,
     required,
+    required_when,
+    valid_resident_id,
+    valid_uscc,
 )
 
 
@@ -26,6 +29,11 @@ def rules() -> list[Rule]:
         one_of(FEED, "status", codes.code_list("loan_status"), "正常, 关注, 逾期, 不良 or 结清"),
         matches(FEED, "borrower_division", r"^\d{6}$",
                 "借款人行政区划 must be a 6-digit division code", "borrower_division_format"),
+        valid_uscc(FEED, "borrower_id_no", condition='borrower_type == "企业"'),
+        valid_resident_id(FEED, "borrower_id_no", condition='borrower_type == "个人"'),
+        required_when(FEED, "pledged_patents",
+                      'guarantee == "质押" and product == "知识产权质押贷"',
+                      "for a patent pledge (质押 under 知识产权质押贷)"),
         not_after_business_date(FEED, "disbursed_on"),
         Rule("loans.matures_after_disbursement", "matures_on", "到期日期 must be after 放款日期",
              gxe.ExpectColumnPairValuesAToBeGreaterThanB(

@@ -26,6 +26,7 @@ DEFECTS = {
     "subtype_mismatch": "contracts.subtype_belongs_to_type",
     "missing_seller_name": "contracts.seller_name_required",
     "bad_registration_no": "contracts.registration_no_format",
+    "bad_seller_uscc": "contracts.seller_uscc_valid_uscc",
 }
 
 
@@ -59,7 +60,7 @@ class ContractGenerator:
             touched.add(row["合同登记号"])
             defect = None
             if self.rng.random() < self.defect_rate:
-                defect = self.rng.choice(sorted(DEFECTS))
+                defect = self.rng.choice([d for d in sorted(DEFECTS) if _applies(row, d)])
                 row = _inject(dict(row), defect)
             rows.append(row)
             defects.append(defect)
@@ -126,6 +127,14 @@ def _long_tail_amount(rng: random.Random) -> Decimal:
     return Decimal(str(round(min(max(value, 0.5), 50_000), 2)))
 
 
+def _applies(row: dict, defect: str) -> bool:
+    return defect != "bad_seller_uscc" or row["卖方统一社会信用代码"] is not None
+
+
+def _wrong_check_char(code: str) -> str:
+    return code[:-1] + ("0" if code[-1] != "0" else "1")
+
+
 def _inject(row: dict, defect: str) -> dict:
     if defect == "technology_amount_exceeds":
         row["技术交易额（万元）"] = row["合同成交额（万元）"] + Decimal("10")
@@ -139,4 +148,6 @@ def _inject(row: dict, defect: str) -> dict:
         row["卖方名称"] = "NULL"
     elif defect == "bad_registration_no":
         row["合同登记号"] = row["合同登记号"][:-1]
+    elif defect == "bad_seller_uscc":
+        row["卖方统一社会信用代码"] = _wrong_check_char(row["卖方统一社会信用代码"])
     return row

@@ -24,6 +24,8 @@ DEFECTS = {
     "unknown_product": "loans.product_known",
     "settled_without_date": "loans.settled_on_required",
     "matures_before_disbursement": "loans.matures_after_disbursement",
+    "bad_enterprise_uscc": "loans.borrower_id_no_valid_uscc",
+    "bad_person_id": "loans.borrower_id_no_valid_resident_id",
 }
 
 
@@ -65,7 +67,7 @@ class LoanGenerator:
             for loan in reported:
                 defect = None
                 if self.rng.random() < self.defect_rate:
-                    defect = self.rng.choice(sorted(DEFECTS))
+                    defect = self.rng.choice([d for d in sorted(DEFECTS) if _applies(loan, d)])
                 rows.append(_inject(dict(loan), defect) if defect else dict(loan))
                 defects.append(defect)
             if rows:
@@ -118,6 +120,12 @@ class LoanGenerator:
         }
 
 
+def _applies(loan: dict, defect: str) -> bool:
+    person = loan["借款人类型"] == "个人"
+    return not ((defect == "bad_enterprise_uscc" and person)
+                or (defect == "bad_person_id" and not person))
+
+
 def _inject(row: dict, defect: str) -> dict:
     if defect == "principal_not_positive":
         row["贷款金额（万元）"] = Decimal("0")
@@ -129,4 +137,7 @@ def _inject(row: dict, defect: str) -> dict:
         row["贷款状态"], row["结清日期"] = "结清", None
     elif defect == "matures_before_disbursement":
         row["到期日期"] = row["放款日期"] - timedelta(days=1)
+    elif defect in ("bad_enterprise_uscc", "bad_person_id"):
+        number = row["借款人证件号码"]
+        row["借款人证件号码"] = number[:-1] + ("0" if number[-1] != "0" else "1")
     return row

@@ -1,0 +1,151 @@
+"""Every rule with a passing and a failing value, through real GX validations.
+
+Each feed has a clean base row (typed, as the checks see it) that passes every rule, and
+one case per rule that changes the base row so that rule, and only rules on that column,
+fail. A rule without a case fails the suite, so new rules come with their test.
+"""
+
+from decimal import Decimal as D
+
+import pandas as pd
+import pytest
+
+from zhuanhua import checks
+from zhuanhua.rules import rules_for
+
+USCC = "91350100M000100Y43"  # the example of GB 32100-2015
+UNIVERSITY = "12510000MB0000000X"
+
+BASE = {
+    "contracts": {
+        "registration_no": "2024510500000001", "registration_status": "登记",
+        "registration_date": "2024-06-03", "project_name": "白酒固态发酵工艺",
+        "contract_type": "技术转让", "contract_subtype": "专利权转让",
+        "signing_date": "2024-05-20", "valid_from": "2024-05-20", "valid_to": "2025-05-20",
+        "seller_name": "西南医科大学", "seller_uscc": USCC, "seller_nature": "022",
+        "seller_division": "510504", "buyer_name": "泸县新材料有限公司", "buyer_uscc": USCC,
+        "buyer_nature": "150", "buyer_country": "CN", "buyer_division": "510521",
+        "contract_amount": D("100.00"), "technology_amount": D("80.00"),
+        "technology_field": "新材料及其应用", "ip_type": "专利",
+        "related_patents": "202310397744.0", "plan_level": "市级", "open_competition": "否",
+    },
+    "loans": {
+        "bank_code": "PSBC", "loan_no": "PSBC20240000001", "bank_name": "中国邮政储蓄银行泸州分行",
+        "product": "知识产权质押贷", "borrower_type": "企业", "borrower_name": "泸县新材料有限公司",
+        "borrower_id_no": USCC, "borrower_division": "510521", "qualifications": "高新技术企业",
+        "disbursed_on": "2024-06-01", "matures_on": "2025-06-01", "principal": D("500"),
+        "annual_rate": D("3.85"), "guarantee": "质押", "pledged_patents": "202310397744.0",
+        "status": "结清", "settled_on": "2024-06-03", "compensation_claimed": D("10"),
+    },
+    "patents": {
+        "application_no": "202310397744.0", "patent_type": "发明", "title": "一种制备方法",
+        "application_date": "2023-04-14", "publication_no": "CN116455754A",
+        "publication_date": "2023-07-18", "grant_no": "CN116455754B",
+        "grant_date": "2024-03-29", "ipc_main": "A61K 36/9068",
+        "applicants": '[{"name":"西南医科大学"}]', "inventors": '["张某"]',
+        "legal_status": "有效", "updated_at": "2024-04-02T09:15:00+08:00",
+    },
+    "patent_events": {
+        "event_id": "EE01-202310397744.0-20240611", "application_no": "202310397744.0",
+        "event_code": "EE01", "event_name": "专利实施许可合同备案的生效",
+        "effective_date": "2024-06-11", "gazette_date": "2024-06-28",
+        "parties_before": None, "parties_after": None, "licensor": '[{"name":"西南医科大学"}]',
+        "licensee": '[{"name":"泸县新材料有限公司"}]', "licence_type": "独占", "pledgor": None,
+        "pledgee": None, "record_no": "X2024510000001",
+    },
+}
+
+CASES = {
+    "contracts": {
+        "registration_no_format": {"registration_no": "202451050000001"},
+        "registration_status_known": {"registration_status": "撤销"},
+        "contract_type_known": {"contract_type": "技术承包"},
+        "subtype_belongs_to_type": {"contract_subtype": "委托开发"},
+        "technology_field_known": {"technology_field": "人工智能"},
+        "ip_type_known": {"ip_type": "商标"},
+        "seller_nature_known": {"seller_nature": "999"},
+        "buyer_nature_known": {"buyer_nature": "050"},
+        "seller_division_format": {"seller_division": "5105"},
+        "buyer_division_format": {"buyer_division": "51052X"},
+        "seller_uscc_required": {"seller_uscc": None},
+        "buyer_uscc_required": {"buyer_uscc": None},
+        "buyer_division_required": {"buyer_division": None},
+        "ip_type_required": {"ip_type": None},
+        "seller_uscc_valid_uscc": {"seller_uscc": "91350100M000100Y4Z"},
+        "buyer_uscc_valid_uscc": {"buyer_uscc": "91350100M000100Y44"},
+        "foreign_buyer": {"buyer_country": "HK", "buyer_division": None, "buyer_uscc": None},
+        "seller_outside_city": {"seller_division": "510104"},
+        "very_large_amount": {"contract_amount": D("10000"), "technology_amount": D("9000")},
+        "contract_amount_positive": {"contract_amount": D("0")},
+        "technology_amount_positive": {"technology_amount": D("-1")},
+        "technology_amount_within_contract_amount": {"technology_amount": D("100.01")},
+        "signed_before_registration": {"signing_date": "2024-06-04"},
+        "registration_date_not_after_business_date": {"registration_date": "2024-06-04",
+                                                      "signing_date": "2024-06-01"},
+        "validity_in_order": {"valid_to": "2024-05-19"},
+        "plan_level_known": {"plan_level": "国际级"},
+        "open_competition_known": {"open_competition": "Y"},
+    },
+    "loans": {
+        "product_known": {"product": "科创快贷"},
+        "borrower_type_known": {"borrower_type": "单位"},
+        "guarantee_known": {"guarantee": "担保"},
+        "status_known": {"status": "核销"},
+        "borrower_division_format": {"borrower_division": "51"},
+        "borrower_id_no_valid_uscc": {"borrower_id_no": "91350100M000100Y4Z"},
+        "borrower_id_no_valid_resident_id": {"borrower_type": "个人",
+                                             "borrower_id_no": "110105194912310021"},
+        "pledged_patents_required": {"pledged_patents": None},
+        "disbursed_on_not_after_business_date": {"disbursed_on": "2024-06-04"},
+        "matures_after_disbursement": {"matures_on": "2024-06-01"},
+        "principal_positive": {"principal": D("0"), "compensation_claimed": None},
+        "annual_rate_in_range": {"annual_rate": D("24.01")},
+        "settled_on_required": {"settled_on": None},
+        "settled_after_disbursement": {"settled_on": "2024-05-31"},
+        "compensation_not_negative": {"compensation_claimed": D("-1")},
+        "compensation_within_principal": {"compensation_claimed": D("500.01")},
+    },
+    "patents": {
+        "patent_type_known": {"patent_type": "发明专利"},
+        "grant_no_format": {"grant_no": "CN116455754A"},
+        "publication_no_format": {"publication_no": "CN116455754B"},
+        "granted_after_application": {"grant_date": "2023-04-13"},
+    },
+    "patent_events": {
+        "event_code_known": {"event_code": "ZZ99"},
+        "gazette_after_effect": {"gazette_date": "2024-06-10"},
+        "licence_type_known": {"licence_type": "独家"},
+    },
+}
+# every required column: its case is the value missing
+for _feed, _base in BASE.items():
+    for _rule in rules_for(_feed):
+        _column = _rule.name.split(".", 1)[1].removesuffix("_required")
+        if _rule.name.endswith("_required") and _rule.name.split(".", 1)[1] not in CASES[_feed]:
+            CASES[_feed][_rule.name.split(".", 1)[1]] = {_column: None}
+
+
+@pytest.mark.parametrize("feed", list(BASE))
+def test_every_rule_has_a_case(feed):
+    assert {r.name.split(".", 1)[1] for r in rules_for(feed)} == set(CASES[feed])
+
+
+@pytest.mark.parametrize("feed", list(BASE))
+def test_base_row_passes_and_each_case_fails_its_rule(feed):
+    names = list(CASES[feed])
+    rows = [BASE[feed]] + [{**BASE[feed], **CASES[feed][n]} for n in names]
+    frame = pd.DataFrame(rows, dtype=object)
+    frame["business_date"] = "2024-06-03"
+    found = checks.validate(feed, rules_for(feed), frame)
+    assert found.get(0, []) == [], "the base row must pass every rule"
+    for position, name in enumerate(names, start=1):
+        failed = {f.rule for f in found.get(position, [])}
+        assert f"{feed}.{name}" in failed, f"{name}: {failed}"
+
+
+def test_warnings_are_not_rejections():
+    rules = {r.name: r.severity for r in rules_for("contracts")}
+    assert rules["contracts.foreign_buyer"] == "warn"
+    assert rules["contracts.very_large_amount"] == "warn"
+    assert {r.severity for r in rules_for("patent_events")
+            if r.name == "patent_events.event_code_known"} == {"warn"}
