@@ -63,8 +63,10 @@ def zhuanhua_nightly():
         started = min(pendulum.parse(feed["started_at"]) for feed in loaded)
         return record(_business_date(), get_current_context()["run_id"], started)
 
-    loaded = [load_feed.override(task_id=f"load_{name}", outlets=[asset])(name)
-              for name, asset in FEED_ASSETS.items()]
+    loads = {name: load_feed.override(task_id=f"load_{name}", outlets=[asset])(name)
+             for name, asset in FEED_ASSETS.items()}
+    loads["patents"] >> loads["patent_events"]  # an event's patent may arrive the same night
+    loaded = list(loads.values())
     record_summary(loaded, build_warehouse(loaded))
 
 

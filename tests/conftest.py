@@ -82,8 +82,12 @@ def landing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def landing_settings(settings: Settings, landing: Path) -> Settings:
-    """The settings with the test's own landing folder."""
-    return dataclasses.replace(settings, landing=str(landing))
+    """The settings with the test's own landing folder.
+
+    Tests of row checks inject many defects into small files, so no file is held whole
+    here (share 1.0); the test of held files sets the share it tests.
+    """
+    return dataclasses.replace(settings, landing=str(landing), hold_share=1.0)
 
 
 def zhuanhua_cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:

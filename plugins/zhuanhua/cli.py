@@ -13,10 +13,13 @@ import psycopg
 from zhuanhua import report
 from zhuanhua.config import ConfigError, Settings, load_settings
 from zhuanhua.embedded_db import EmbeddedDbError, EmbeddedServer
+from zhuanhua.feeds import FEEDS
 from zhuanhua.orchestrate import RunFailed
+from zhuanhua.quarantine import NotHeld
 from zhuanhua.transform import TransformError
 
-KNOWN_ERRORS = (ConfigError, EmbeddedDbError, RunFailed, TransformError, psycopg.Error, OSError)
+KNOWN_ERRORS = (ConfigError, EmbeddedDbError, RunFailed, TransformError, NotHeld, ValueError,
+                psycopg.Error, OSError)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -63,6 +66,25 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--start", type=_date, default=date(2024, 6, 3))
     demo.add_argument("--days", type=int, default=3)
     demo.set_defaults(handler=_demo)
+
+    held = verbs.add_parser("quarantine", help="rows the checks held back: list, show, release, "
+                                               "waive")
+    actions = held.add_subparsers(required=True, metavar="ACTION")
+    listing = actions.add_parser("list", help="held rows with their reasons")
+    listing.add_argument("--status", choices=["held", "released", "waived", "superseded"])
+    listing.add_argument("--feed", choices=sorted(FEEDS))
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(handler=_quarantine_list)
+    showing = actions.add_parser("show", help="one row: the record as received and every reason")
+    showing.add_argument("id", type=int)
+    showing.set_defaults(handler=_quarantine_show)
+    releasing = actions.add_parser("release", help="re-check a row; load it if it now passes")
+    releasing.add_argument("id", type=int, nargs="+")
+    releasing.set_defaults(handler=_quarantine_release)
+    waiving = actions.add_parser("waive", help="load a row despite its failures, with a reason")
+    waiving.add_argument("id", type=int)
+    waiving.add_argument("--reason", required=True)
+    waiving.set_defaults(handler=_quarantine_waive)
 
     bench = verbs.add_parser("bench", help="the load path against bare COPY on generated data")
     bench.add_argument("--scale", choices=["city", "province", "national"], default="province")
@@ -178,6 +200,58 @@ def _demo(args, settings: Settings) -> int:
     from zhuanhua.demo import run_demo
 
     return run_demo(settings, args.start, args.days)
+
+
+def _quarantine_list(args, settings: Settings) -> int:
+    from zhuanhua.quarantine import list_rows
+    from zhuanhua.warehouse import connect
+
+    with connect(settings) as conn:
+        rows = list_rows(conn, args.status, args.feed)
+    if args.json:
+        for row in rows:
+            print(json.dumps(row, ensure_ascii=False))
+        return 0
+    for row in rows:
+        reasons = "; ".join(r["message"] for r in row["rules"])
+        print(f"{row['id']:>6} {row['status']:<10} {row['feed']:<14} {row['file']}:{row['row']} "
+              f"{row['key']}  {reasons}")
+    print(f"{len(rows)} row(s)", file=sys.stderr)
+    return 0
+
+
+def _quarantine_show(args, settings: Settings) -> int:
+    from zhuanhua.quarantine import show
+    from zhuanhua.warehouse import connect
+
+    with connect(settings) as conn:
+        print(json.dumps(show(conn, args.id), ensure_ascii=False, indent=2))
+    return 0
+
+
+def _quarantine_release(args, settings: Settings) -> int:
+    from zhuanhua.quarantine import release
+    from zhuanhua.warehouse import connect
+
+    with connect(settings) as conn:
+        outcomes = release(conn, args.id)
+    for outcome in outcomes:
+        if outcome.passed:
+            print(f"{outcome.id}: released and loaded")
+        else:
+            reasons = "; ".join(f"{f.rule}: {f.message}" for f in outcome.failures)
+            print(f"{outcome.id}: still held: {reasons}")
+    return 0 if all(o.passed for o in outcomes) else 1
+
+
+def _quarantine_waive(args, settings: Settings) -> int:
+    from zhuanhua.quarantine import waive
+    from zhuanhua.warehouse import connect
+
+    with connect(settings) as conn:
+        outcome = waive(conn, args.id, args.reason)
+    print(f"{outcome.id}: {'released (it passes now)' if outcome.passed else 'waived and loaded'}")
+    return 0
 
 
 def _bench(args, settings: Settings) -> int:

@@ -21,6 +21,7 @@ class Settings:
     landing: str
     region: str
     warehouse_url: str | None  # None: use the embedded server
+    hold_share: float = 0.2  # a file with more bad rows than this share is held whole
 
     @property
     def airflow_home(self) -> Path:
@@ -42,9 +43,16 @@ def load_settings() -> Settings:
     region = os.environ.get("ZHUANHUA_REGION") or DEFAULT_REGION
     if not re.fullmatch(r"\d{6}", region):
         raise ConfigError(f"ZHUANHUA_REGION must be a 6-digit division code, got {region!r}")
+    try:
+        hold_share = float(os.environ.get("ZHUANHUA_HOLD_SHARE") or 0.2)
+    except ValueError:
+        raise ConfigError("ZHUANHUA_HOLD_SHARE must be a number between 0 and 1") from None
+    if not 0 < hold_share <= 1:
+        raise ConfigError("ZHUANHUA_HOLD_SHARE must be a number between 0 and 1")
     return Settings(
         home=home,
         landing=landing,
         region=region,
         warehouse_url=os.environ.get("ZHUANHUA_WAREHOUSE_URL") or None,
+        hold_share=hold_share,
     )

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 import pandas as pd
 import psycopg
 
-from zhuanhua import checks
+from zhuanhua import checks, references
 from zhuanhua.feeds import Feed
 from zhuanhua.landing import LandedFile
 from zhuanhua.readers import FileRejected, RawTable, read_file
@@ -27,12 +27,13 @@ from zhuanhua.typed import typed_frame
 from zhuanhua.warehouse import checked_columns
 
 CHECK_CHUNK_ROWS = 200_000  # rows validated together; bounds memory at national scale
+HOLD_MIN_ROWS = 10  # below this a file's bad share says little about the export
 
 
 @dataclass(frozen=True)
 class BatchOutcome:
     file_name: str
-    status: str  # loaded | rejected | skipped (this version was already received)
+    status: str  # loaded | rejected | held (too many bad rows) | skipped (already received)
     rows_received: int = 0
     rows_loaded: int = 0
     rows_quarantined: int = 0
@@ -74,9 +75,16 @@ def load_file(conn: psycopg.Connection, feed: Feed, landed: LandedFile,
     return load_files(conn, feed, [(landed, data)])[0]
 
 
-def load_files(conn: psycopg.Connection, feed: Feed,
-               files: Iterable[tuple[LandedFile, bytes]]) -> list[BatchOutcome]:
-    """Load in the order given; versions already in the ledger are skipped."""
+def load_files(conn: psycopg.Connection, feed: Feed, files: Iterable[tuple[LandedFile, bytes]],
+               hold_share: float = 0.2) -> list[BatchOutcome]:
+    """Load in the order given; versions already in the ledger are skipped.
+
+    A file with more than `hold_share` of its rows failing is held whole: that is a broken
+    export upstream, not bad rows. Afterwards, rows held for a reference this load brought
+    are released.
+    """
+    from zhuanhua.quarantine import release_resolved
+
     outcomes: dict[str, BatchOutcome] = {}
     fresh: list[FileVersion] = []
     order: list[str] = []
@@ -88,9 +96,10 @@ def load_files(conn: psycopg.Connection, feed: Feed,
         else:
             fresh.append(version)
     for chunk in _chunks([v for v in fresh if v.table is not None]):
-        _check(feed, chunk)
+        _check(conn, feed, chunk)
     for version in fresh:
-        outcomes[version.landed.name] = _commit(conn, version)
+        outcomes[version.landed.name] = _commit(conn, version, hold_share)
+    release_resolved(conn, feed.name)
     return [outcomes[name] for name in order]
 
 
@@ -123,7 +132,7 @@ def _chunks(versions: list[FileVersion]) -> Iterator[list[FileVersion]]:
         yield chunk
 
 
-def _check(feed: Feed, chunk: list[FileVersion]) -> None:
+def _check(conn: psycopg.Connection, feed: Feed, chunk: list[FileVersion]) -> None:
     """Type and validate the chunk's rows as one frame; results go back to each file."""
     typed, failures = typed_frame(feed, _raw_frame(feed, chunk))
     offset = 0
@@ -132,12 +141,7 @@ def _check(feed: Feed, chunk: list[FileVersion]) -> None:
             failures[offset + position] = [
                 checks.Failure(f"{feed.name}.line_readable", "line", problem)]
         offset += len(version.table.rows)
-    for position, more in checks.validate(feed.name, rules_for(feed.name), typed).items():
-        if any(f.column == "line" for f in failures.get(position, [])):
-            continue  # a line that could not be read has that one reason
-        unreadable = {f.column for f in failures.get(position, [])}
-        failures.setdefault(position, []).extend(
-            f for f in more if f.column not in unreadable)  # one reason per bad value
+    check_rows(conn, feed, typed, failures)
     offset = 0
     for version in chunk:
         size = len(version.table.rows)
@@ -145,6 +149,21 @@ def _check(feed: Feed, chunk: list[FileVersion]) -> None:
         version.failures = {p - offset: fs for p, fs in failures.items()
                             if offset <= p < offset + size}
         offset += size
+
+
+def check_rows(conn: psycopg.Connection, feed: Feed, typed: pd.DataFrame,
+               failures: dict[int, list[checks.Failure]]) -> None:
+    """The feed's rules, then its references, added to the failures found while typing."""
+    for position, more in checks.validate(feed.name, rules_for(feed.name), typed).items():
+        if any(f.column == "line" for f in failures.get(position, [])):
+            continue  # a line that could not be read has that one reason
+        unreadable = {f.column for f in failures.get(position, [])}
+        failures.setdefault(position, []).extend(
+            f for f in more if f.column not in unreadable)  # one reason per bad value
+    rejected = {p for p, fs in failures.items() if any(f.severity == "reject" for f in fs)}
+    passing = pd.Series([p not in rejected for p in range(len(typed))], index=typed.index)
+    for position, failure in references.unknown(conn, feed.name, typed, passing).items():
+        failures.setdefault(position, []).append(failure)
 
 
 def _raw_frame(feed: Feed, chunk: list[FileVersion]) -> pd.DataFrame:
@@ -166,7 +185,7 @@ def _raw_frame(feed: Feed, chunk: list[FileVersion]) -> pd.DataFrame:
     return frame
 
 
-def _commit(conn: psycopg.Connection, version: FileVersion) -> BatchOutcome:
+def _commit(conn: psycopg.Connection, version: FileVersion, hold_share: float) -> BatchOutcome:
     feed, landed = version.feed, version.landed
     base = {"feed": feed.name, "file_name": landed.name, "file_url": landed.url,
             "size_bytes": version.size, "sha256": version.sha256,
@@ -176,6 +195,9 @@ def _commit(conn: psycopg.Connection, version: FileVersion) -> BatchOutcome:
             _insert_ledger(conn, {**base, "status": "rejected", "error": version.error})
         return BatchOutcome(landed.name, "rejected", error=version.error)
     counts = version.counts()
+    received, bad = counts["rows_received"], counts["rows_quarantined"]
+    if received >= HOLD_MIN_ROWS and bad > hold_share * received:
+        return _hold(conn, version, base, counts)
     with conn.transaction():
         batch_id = _insert_ledger(conn, {
             **base, "status": "loaded", "encoding": version.table.encoding,
@@ -185,6 +207,27 @@ def _commit(conn: psycopg.Connection, version: FileVersion) -> BatchOutcome:
         _copy_checked(conn, batch_id, version)
         _copy_quarantine(conn, batch_id, version)
     return BatchOutcome(landed.name, "loaded", **counts)
+
+
+def _hold(conn: psycopg.Connection, version: FileVersion, base: dict,
+          counts: dict[str, int]) -> BatchOutcome:
+    """Keep the rows as received, load none, and say why: the run then fails loudly."""
+    rules: dict[str, int] = {}
+    for position in version.rejected():
+        for failure in version.failures[position]:
+            rules[failure.rule] = rules.get(failure.rule, 0) + 1
+    top = ", ".join(f"{rule} ({n})" for rule, n in sorted(rules.items(), key=lambda x: -x[1])[:3])
+    error = (f"{version.landed.name}: held whole: {counts['rows_quarantined']} of "
+             f"{counts['rows_received']} rows fail the checks, more than the allowed share; "
+             f"most often {top}. Ask the sender for a corrected file.")
+    with conn.transaction():
+        batch_id = _insert_ledger(conn, {
+            **base, "status": "held", "encoding": version.table.encoding, "error": error,
+            "extra_columns": version.table.extra_headers,
+            "rows_received": counts["rows_received"], "rows_held": counts["rows_received"]})
+        _copy_raw(conn, version.feed, batch_id, version.table)
+    return BatchOutcome(version.landed.name, "held", rows_received=counts["rows_received"],
+                        error=error)
 
 
 def _insert_ledger(conn: psycopg.Connection, values: dict) -> int:

@@ -29,10 +29,15 @@ def business_date_of(params: dict, logical_date: datetime | None) -> date:
     return pendulum.instance(logical_date).in_timezone(TIMEZONE).date() - timedelta(days=1)
 
 
+class FilesHeld(RuntimeError):
+    """Files held whole for too many bad rows: the night must fail loudly."""
+
+
 def load_feed(feed_name: str, business_date: date, settings: Settings | None = None) -> dict:
     """Load the feed's files for the date and every earlier file not loaded yet.
 
-    A file rejected whole is recorded and reported; the other files still load.
+    A file rejected whole is recorded and reported; the other files still load. Files held
+    for too many bad rows fail the task after every other file has loaded.
     """
     started_at = datetime.now(UTC)
     settings = settings or load_settings()
@@ -42,11 +47,14 @@ def load_feed(feed_name: str, business_date: date, settings: Settings | None = N
     with connect(settings) as conn:
         ensure_schema(conn)
         files = ((landed, landing.read(landed)) for landed in landing.files(feed, business_date))
-        for outcome in load_files(conn, feed, files):
+        for outcome in load_files(conn, feed, files, settings.hold_share):
             log.info("%s: %s", feed.name, outcome)
             if outcome.error:
                 log.warning(outcome.error)
             outcomes.append(asdict(outcome))
+    held = [o["error"] for o in outcomes if o["status"] == "held"]
+    if held:
+        raise FilesHeld("; ".join(held))
     return {"feed": feed.name, "business_date": business_date.isoformat(),
             "started_at": started_at.isoformat(), "files": outcomes}
 

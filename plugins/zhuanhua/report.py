@@ -19,7 +19,7 @@ COUNTS = ("files", "files_rejected", "rows_received", "rows_loaded", "rows_quara
 
 _FROM_LEDGER = """
 select count(*) as files,
-       count(*) filter (where status = 'rejected') as files_rejected,
+       count(*) filter (where status in ('rejected', 'held')) as files_rejected,
        coalesce(sum(rows_received), 0) as rows_received,
        coalesce(sum(rows_loaded), 0) as rows_loaded,
        coalesce(sum(rows_quarantined), 0) as rows_quarantined,
@@ -67,9 +67,10 @@ def fetch(conn: psycopg.Connection, business_date: date) -> list[dict]:
 
 
 def rejected_files(conn: psycopg.Connection, business_date: date) -> list[tuple[str, str]]:
+    """Files rejected (unreadable) or held whole (too many bad rows), with the cause."""
     return conn.execute(
         """select file_name, error from raw.batch_ledger
-           where business_date = %s and status = 'rejected' order by file_name""",
+           where business_date = %s and status in ('rejected', 'held') order by file_name""",
         (business_date,),
     ).fetchall()
 

@@ -25,12 +25,16 @@ def connect(settings: Settings, **kwargs) -> psycopg.Connection:
 
 
 def ensure_schema(conn: psycopg.Connection) -> None:
-    """Create what is missing; safe to run at every start (nothing is dropped)."""
-    conn.execute(resources.files("zhuanhua").joinpath("sql/schema.sql").read_text("utf-8"))
-    for feed in FEEDS.values():
-        conn.execute(raw_table_ddl(feed))
-        conn.execute(checked_table_ddl(feed))
-    conn.commit()
+    """Create what is missing; safe to run at every start (nothing is dropped).
+
+    Parallel loads of one night all call this: an advisory lock lets one at a time through.
+    """
+    with conn.transaction():
+        conn.execute("select pg_advisory_xact_lock(hashtext('zhuanhua.ensure_schema'))")
+        conn.execute(resources.files("zhuanhua").joinpath("sql/schema.sql").read_text("utf-8"))
+        for feed in FEEDS.values():
+            conn.execute(raw_table_ddl(feed))
+            conn.execute(checked_table_ddl(feed))
 
 
 def raw_columns(feed: Feed) -> list[str]:

@@ -32,7 +32,8 @@ def test_dag_test_loads_checks_builds_and_records_the_night(airflow_ready, wareh
     assert set(summary) == {"contracts", "loans", "patents", "patent_events"}
     for feed, row in summary.items():
         ledger = warehouse.execute(
-            """select count(*), sum(rows_received), sum(rows_loaded), sum(rows_quarantined)
+            """select count(*), coalesce(sum(rows_received), 0), coalesce(sum(rows_loaded), 0),
+                      coalesce(sum(rows_quarantined), 0)
                from raw.batch_ledger where business_date = '2024-06-04' and feed = %s""",
             (feed,)).fetchone()
         assert (row["files"], row["rows_received"], row["rows_loaded"],

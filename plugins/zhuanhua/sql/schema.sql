@@ -14,20 +14,42 @@ create table if not exists raw.batch_ledger (
     sha256           text not null,
     business_date    date,
     encoding         text,
-    status           text not null check (status in ('loaded', 'rejected', 'superseded')),
+    status           text not null,
     rows_received    integer not null default 0,
     rows_loaded      integer not null default 0,
     rows_quarantined integer not null default 0,
+    rows_held        integer not null default 0,
     rows_warned      integer not null default 0,
     extra_columns    text[] not null default '{}',
     error            text,
     superseded_by    bigint references raw.batch_ledger (batch_id),
     started_at       timestamptz not null,
     finished_at      timestamptz not null default clock_timestamp(),
-    unique (feed, file_name, sha256),
-    -- nothing lost: every row of a loaded file is either loaded or quarantined
-    check (status = 'rejected' or rows_received = rows_loaded + rows_quarantined)
+    unique (feed, file_name, sha256)
 );
+-- status: loaded; rejected (unreadable, no rows); held (too many bad rows: held whole);
+-- superseded (a correction replaced it). Nothing lost: every row received is loaded,
+-- quarantined, or held with its whole file.
+-- Upgrades of an existing warehouse, each done only when missing: an ALTER takes an
+-- exclusive lock even when it would change nothing, and would wait on every open reader.
+do $$
+begin
+    if not exists (select 1 from information_schema.columns where table_schema = 'raw'
+                   and table_name = 'batch_ledger' and column_name = 'rows_held') then
+        alter table raw.batch_ledger add column rows_held integer not null default 0;
+    end if;
+    if not exists (select 1 from pg_constraint where conname = 'batch_ledger_rows_check') then
+        -- ledgers created before files could be held carry the narrower checks
+        alter table raw.batch_ledger drop constraint if exists batch_ledger_status_check;
+        alter table raw.batch_ledger drop constraint if exists batch_ledger_check;
+        alter table raw.batch_ledger add constraint batch_ledger_status_check
+            check (status in ('loaded', 'rejected', 'held', 'superseded'));
+        alter table raw.batch_ledger add constraint batch_ledger_rows_check
+            check (status = 'rejected'
+                   or rows_received = rows_loaded + rows_quarantined + rows_held);
+    end if;
+end
+$$;
 comment on table raw.batch_ledger is 'One row per file version received (批次台账): counts, status, error of a file rejected whole.';
 
 -- Rows a reject rule failed: kept with every reason until released or waived.
@@ -43,8 +65,19 @@ create table if not exists quarantine.held_row (
                 check (status in ('held', 'released', 'waived', 'superseded')),
     first_seen  timestamptz not null default now(),
     last_seen   timestamptz not null default now(),
+    resolved_at timestamptz,
+    waiver_reason text,
     unique (batch_id, row_no)
 );
+do $$
+begin
+    if not exists (select 1 from information_schema.columns where table_schema = 'quarantine'
+                   and table_name = 'held_row' and column_name = 'waiver_reason') then
+        alter table quarantine.held_row add column resolved_at timestamptz;
+        alter table quarantine.held_row add column waiver_reason text;
+    end if;
+end
+$$;
 comment on table quarantine.held_row is 'Rows held back by the checks (隔离区), with every failed rule.';
 
 -- Rows a warn rule flagged: loaded, and listed here for review.
