@@ -38,7 +38,8 @@ Runs at 02:00 Asia/Shanghai for the previous business date (or the `business_dat
    of the feed (and any earlier file not yet loaded) from the landing area, check every row,
    and load it or quarantine it. A file that cannot be read is recorded as rejected; the
    night goes on. Each emits its feed's asset.
-2. **build_warehouse** — `dbt build`: seeds, staging, marts and their tests.
+2. **build_warehouse** — `dbt build`: seeds, staging, marts and their tests; beside it
+   **build_data_docs** renders the Great Expectations Data Docs of the night's checks.
 3. **record_summary** — per feed: files and rows received / loaded / quarantined, into
    `audit.nightly_feed_summary` (`zhuanhua report --date D` prints it).
 """,
@@ -56,6 +57,12 @@ def zhuanhua_nightly():
 
         return build()
 
+    @task(doc_md="Render the Great Expectations Data Docs of the night's validations.")
+    def build_data_docs(loaded: list[dict]) -> str:
+        from zhuanhua.pipeline import build_data_docs as build
+
+        return build()
+
     @task(doc_md="Record the night's per-feed summary in the audit schema.")
     def record_summary(loaded: list[dict], built: str) -> list[dict]:
         from zhuanhua.pipeline import record_summary as record
@@ -67,6 +74,7 @@ def zhuanhua_nightly():
              for name, asset in FEED_ASSETS.items()}
     loads["patents"] >> loads["patent_events"]  # an event's patent may arrive the same night
     loaded = list(loads.values())
+    build_data_docs(loaded)
     record_summary(loaded, build_warehouse(loaded))
 
 

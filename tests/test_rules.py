@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from zhuanhua import checks
-from zhuanhua.rules import rules_for
+from zhuanhua.rules import derive, rules_for
 
 USCC = "91350100M000100Y43"  # the example of GB 32100-2015
 UNIVERSITY = "12510000MB0000000X"
@@ -104,12 +104,18 @@ CASES = {
         "settled_after_disbursement": {"settled_on": "2024-05-31"},
         "compensation_not_negative": {"compensation_claimed": D("-1")},
         "compensation_within_principal": {"compensation_claimed": D("500.01")},
+        "within_product_ceiling": {"product": "天府科创贷", "principal": D("1000.01"),
+                                   "guarantee": "信用", "pledged_patents": None},
+        "term_within_a_year": {"product": "天府科创贷", "matures_on": "2025-06-03",
+                               "guarantee": "信用", "pledged_patents": None},
     },
     "patents": {
         "patent_type_known": {"patent_type": "发明专利"},
         "grant_no_format": {"grant_no": "CN116455754A"},
         "publication_no_format": {"publication_no": "CN116455754B"},
         "granted_after_application": {"grant_date": "2023-04-13"},
+        "application_year_matches_number": {"application_date": "2022-12-30"},
+        "type_matches_number": {"patent_type": "实用新型"},
     },
     "patent_events": {
         "event_code_known": {"event_code": "ZZ99"},
@@ -125,9 +131,24 @@ for _feed, _base in BASE.items():
             CASES[_feed][_rule.name.split(".", 1)[1]] = {_column: None}
 
 
+BATCH_RULES = {"duplicate_key"}  # tested on several rows below
+
+
 @pytest.mark.parametrize("feed", list(BASE))
 def test_every_rule_has_a_case(feed):
-    assert {r.name.split(".", 1)[1] for r in rules_for(feed)} == set(CASES[feed])
+    names = {r.name.split(".", 1)[1] for r in rules_for(feed)}
+    assert names - BATCH_RULES == set(CASES[feed])
+
+
+@pytest.mark.parametrize("feed", ["contracts", "loans", "patents"])
+def test_a_key_twice_in_one_file_holds_both_rows_but_not_across_files(feed):
+    frame = pd.DataFrame([BASE[feed]] * 3, dtype=object)
+    frame["business_date"] = "2024-06-03"
+    frame["file_name"] = ["a", "a", "b"]
+    derive(feed, frame)
+    found = checks.validate(feed, rules_for(feed), frame)
+    duplicates = {p for p, fs in found.items() if f"{feed}.duplicate_key" in {f.rule for f in fs}}
+    assert duplicates == {0, 1}
 
 
 @pytest.mark.parametrize("feed", list(BASE))
@@ -136,6 +157,8 @@ def test_base_row_passes_and_each_case_fails_its_rule(feed):
     rows = [BASE[feed]] + [{**BASE[feed], **CASES[feed][n]} for n in names]
     frame = pd.DataFrame(rows, dtype=object)
     frame["business_date"] = "2024-06-03"
+    frame["file_name"] = [f"file{i}" for i in range(len(rows))]  # one row a file: no duplicates
+    derive(feed, frame)
     found = checks.validate(feed, rules_for(feed), frame)
     assert found.get(0, []) == [], "the base row must pass every rule"
     for position, name in enumerate(names, start=1):
@@ -149,3 +172,10 @@ def test_warnings_are_not_rejections():
     assert rules["contracts.very_large_amount"] == "warn"
     assert {r.severity for r in rules_for("patent_events")
             if r.name == "patent_events.event_code_known"} == {"warn"}
+
+
+def test_a_rule_whose_column_is_missing_is_an_error_not_a_pass():
+    frame = pd.DataFrame([BASE["loans"]], dtype=object)
+    frame["business_date"], frame["file_name"] = "2024-06-03", "a"  # no derived columns
+    with pytest.raises(RuntimeError, match="product_ceiling"):
+        checks.validate("loans", rules_for("loans"), frame)

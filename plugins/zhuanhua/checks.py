@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Literal
 
 import pandas as pd
@@ -51,6 +53,9 @@ def validate(suite_name: str, rules: tuple[Rule, ...],
     """Failures by row position in `frame`, from one GX validation of all rules."""
     if frame.empty:
         return {}
+    missing = {c for rule in rules for c in _columns(rule)} - set(frame.columns)
+    if missing:  # GX would pass such a rule silently
+        raise RuntimeError(f"the {suite_name} rules need columns the rows lack: {sorted(missing)}")
     from great_expectations.exceptions.resource_freshness import ResourceFreshnessAggregateError
 
     started = time.perf_counter()
@@ -74,6 +79,12 @@ def validate(suite_name: str, rules: tuple[Rule, ...],
                 Failure(rule.name, rule.column, rule.message, rule.severity)
             )
     return dict(failures)
+
+
+def _columns(rule: Rule) -> list[str]:
+    kwargs = rule.expectation.configuration.kwargs
+    named = [kwargs.get(k) for k in ("column", "column_A", "column_B")]
+    return [c for c in named if c] + list(kwargs.get("column_list") or [])
 
 
 def _run(suite_name: str, rules: tuple[Rule, ...], frame: pd.DataFrame):
@@ -119,10 +130,18 @@ def _configurations(expectations: list) -> list[str]:
                        sort_keys=True, ensure_ascii=False) for e in expectations]
 
 
+def gx_state() -> Path:
+    """Where validation results and Data Docs go: local state, not the project folder."""
+    from zhuanhua.config import load_settings
+
+    return Path(os.environ.get("ZHUANHUA_GX_STATE") or load_settings().home / "gx")
+
+
 @cache
 def _context():
     import great_expectations as gx
 
+    os.environ["ZHUANHUA_GX_STATE"] = str(gx_state())  # read by great_expectations.yml
     import zhuanhua.gx_expectations  # noqa: F401  (registers the custom expectations)
 
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
@@ -143,3 +162,21 @@ def _batch_definition(context):
         return asset.get_batch_definition("whole_file")
     except KeyError:
         return asset.add_batch_definition_whole_dataframe("whole_file")
+
+
+KEEP_RESULTS = 40  # per suite: the Data Docs show recent nights, and render in seconds
+
+
+def data_docs_index() -> Path:
+    return gx_state() / "data_docs" / "local_site" / "index.html"
+
+
+def build_data_docs() -> str:
+    """Render the GX Data Docs of the recent validations; return the index page."""
+    context = _context()
+    for suite in (gx_state() / "validations").glob("*"):
+        results = sorted(suite.rglob("*.json"), key=lambda p: p.stat().st_mtime)
+        for old in results[:-KEEP_RESULTS]:
+            old.unlink()
+    context.build_data_docs()
+    return str(data_docs_index())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from datetime import date, timedelta
 
+from zhuanhua.checks import data_docs_index
 from zhuanhua.config import Settings
 from zhuanhua.embedded_db import EmbeddedServer
 from zhuanhua.feeds import FEEDS
@@ -64,6 +65,8 @@ def summary(settings: Settings, dates: list[date]) -> str:
         f"  psql {warehouse_url(settings)}",
         "      select * from marts.fct_technology_contract limit 10;",
         "      select * from quarantine.held_row;      rows held back, with their reasons",
+        "  zhuanhua quarantine list                  the same, for the data steward",
+        f"  GX Data Docs: {data_docs_index().as_uri()}",
         "  make airflow                              the Airflow UI on http://127.0.0.1:8080",
         f"  logs: {settings.home / 'logs'}",
         "The embedded warehouse keeps running; `zhuanhua db stop` (or `make stop`) ends it.",

@@ -22,7 +22,7 @@ from zhuanhua import checks, references
 from zhuanhua.feeds import Feed
 from zhuanhua.landing import LandedFile
 from zhuanhua.readers import FileRejected, RawTable, read_file
-from zhuanhua.rules import rules_for
+from zhuanhua.rules import derive, rules_for
 from zhuanhua.typed import typed_frame
 from zhuanhua.warehouse import checked_columns
 
@@ -154,6 +154,7 @@ def _check(conn: psycopg.Connection, feed: Feed, chunk: list[FileVersion]) -> No
 def check_rows(conn: psycopg.Connection, feed: Feed, typed: pd.DataFrame,
                failures: dict[int, list[checks.Failure]]) -> None:
     """The feed's rules, then its references, added to the failures found while typing."""
+    derive(feed.name, typed)
     for position, more in checks.validate(feed.name, rules_for(feed.name), typed).items():
         if any(f.column == "line" for f in failures.get(position, [])):
             continue  # a line that could not be read has that one reason
@@ -169,17 +170,19 @@ def check_rows(conn: psycopg.Connection, feed: Feed, typed: pd.DataFrame,
 def _raw_frame(feed: Feed, chunk: list[FileVersion]) -> pd.DataFrame:
     """All rows of the chunk in the feed's column order, with each file's date and name fields."""
     names = [c.name for c in feed.columns]
-    records, dates, fields = [], [], {name: [] for name in feed.file_fields}
+    records, dates, files, fields = [], [], [], {name: [] for name in feed.file_fields}
     for version in chunk:
         table = version.table
         index = [table.columns.index(n) if n in table.columns else None for n in names]
         records += [[values[i] if i is not None else None for i in index]
                     for _, values, _ in table.rows]
         dates += [version.landed.business_date.isoformat()] * len(table.rows)
+        files += [version.landed.name] * len(table.rows)
         for name, value in feed.fields_from_name(version.landed.name).items():
             fields[name] += [value] * len(table.rows)
     frame = pd.DataFrame(records, columns=names, dtype=object)
     frame["business_date"] = dates
+    frame["file_name"] = files
     for name, values in fields.items():
         frame[name] = values
     return frame

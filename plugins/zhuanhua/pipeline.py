@@ -59,6 +59,13 @@ def load_feed(feed_name: str, business_date: date, settings: Settings | None = N
             "started_at": started_at.isoformat(), "files": outcomes}
 
 
+def build_data_docs() -> str:
+    """The night's GX Data Docs, for the data steward; return where they are."""
+    from zhuanhua.checks import build_data_docs as build
+
+    return build()
+
+
 def build_warehouse(settings: Settings | None = None) -> str:
     """`dbt build` of seeds, models and tests; return dbt's closing line."""
     output = transform.build(settings or load_settings())

@@ -157,6 +157,7 @@ def _raw_rows(conn: psycopg.Connection, feed: Feed,
             records.append(list(values))
     frame = pd.DataFrame(records, columns=names, dtype=object)
     frame["business_date"] = [h["business_date"].isoformat() for h in held]
+    frame["file_name"] = [h["file"] for h in held]
     for name in feed.file_fields:
         frame[name] = [feed.fields_from_name(h["file"])[name] for h in held]
     return frame, broken

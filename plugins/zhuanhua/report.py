@@ -85,4 +85,8 @@ def as_text(business_date: date, rows: list[dict]) -> str:
             f"{r['rows_loaded']:>8}{r['rows_quarantined']:>12}{r['rows_warned']:>8}"
             f"{r['duration_seconds']:>9.1f}"
         )
+    from zhuanhua.checks import data_docs_index
+
+    if data_docs_index().exists():
+        lines.append(f"Data quality (GX Data Docs): {data_docs_index().as_uri()}")
     return "\n".join(lines)

@@ -39,7 +39,7 @@ def typed_frame(feed: Feed, raw: pd.DataFrame) -> tuple[pd.DataFrame, dict[int, 
                 f"{column.header}: {bad[raw.at[position, column.name]]}"))
     for name, default in feed.defaults.items():
         typed[name] = typed[name].where(typed[name].notna(), default)
-    for name in ("business_date", *feed.file_fields):  # carried through as they are
+    for name in ("business_date", "file_name", *feed.file_fields):  # carried through as is
         if name in raw:
             typed[name] = raw[name]
     return typed, failures

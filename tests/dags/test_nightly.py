@@ -27,6 +27,7 @@ def test_dag_test_loads_checks_builds_and_records_the_night(airflow_ready, wareh
     assert {ti.task_id: str(ti.state) for ti in run.get_task_instances()} == {
         "load_contracts": "success", "load_loans": "success", "load_patents": "success",
         "load_patent_events": "success", "build_warehouse": "success",
+        "build_data_docs": "success",
         "record_summary": "success"}
     summary = {row["feed"]: row for row in fetch(warehouse, date(2024, 6, 4))}
     assert set(summary) == {"contracts", "loans", "patents", "patent_events"}
@@ -44,6 +45,9 @@ def test_dag_test_loads_checks_builds_and_records_the_night(airflow_ready, wareh
     assert sorted(d for (d,) in days) == [DAY, date(2024, 6, 4)]
     facts = warehouse.execute("select count(*) from marts.fct_technology_contract").fetchone()[0]
     assert facts > 0
+    from zhuanhua.checks import data_docs_index
+
+    assert "contracts" in data_docs_index().read_text(encoding="utf-8")
 
 
 def test_cli_run_twice_reports_identical_counts(airflow_ready, warehouse, landing):

@@ -73,3 +73,11 @@ def valid_resident_id(feed: Feed, column: str, condition: str) -> Rule:
                 f"{header} is not a valid resident identity number",
                 ExpectColumnValuesToBeValidResidentId(column=column, row_condition=condition,
                                                       condition_parser="pandas"))
+
+
+def unique_in_file(feed: Feed, columns: tuple[str, ...]) -> Rule:
+    """A batch rule: a key twice in one file makes both rows ambiguous, so both are held."""
+    headers = " + ".join(feed.column(c).header for c in columns if c not in feed.file_fields)
+    return Rule(f"{feed.name}.duplicate_key", columns[-1],
+                f"{headers} appears more than once in the file",
+                gxe.ExpectCompoundColumnsToBeUnique(column_list=["file_name", *columns]))

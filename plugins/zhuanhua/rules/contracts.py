@@ -16,6 +16,7 @@ from zhuanhua.rules.common import (
     positive,
     required,
     required_when,
+    unique_in_file,
     valid_uscc,
 )
 
@@ -26,6 +27,7 @@ def rules() -> list[Rule]:
     subtypes = [(r["contract_type"], r["contract_subtype"]) for r in codes.table("contract_types")]
     return [
         *required(FEED),
+        unique_in_file(FEED, ("registration_no", "registration_status")),
         matches(FEED, "registration_no", r"^\d{16}$", "合同登记号 must be 16 digits",
                 "registration_no_format"),
         one_of(FEED, "registration_status", codes.code_list("registration_status"),

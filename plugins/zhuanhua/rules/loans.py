@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+
 import great_expectations.expectations as gxe
+import pandas as pd
 
 from zhuanhua import codes
 from zhuanhua.checks import Rule
@@ -15,6 +19,7 @@ from zhuanhua.rules.common import (
     positive,
     required,
     required_when,
+    unique_in_file,
     valid_resident_id,
     valid_uscc,
 )
@@ -23,6 +28,7 @@ from zhuanhua.rules.common import (
 def rules() -> list[Rule]:
     return [
         *required(FEED),
+        unique_in_file(FEED, ("bank_code", "loan_no")),
         one_of(FEED, "product", codes.values("loan_products", "product"), "a known loan product"),
         one_of(FEED, "borrower_type", codes.code_list("borrower_type"), "企业 or 个人"),
         one_of(FEED, "guarantee", codes.code_list("guarantee"), "信用, 保证, 抵押, 质押 or 组合"),
@@ -54,4 +60,38 @@ def rules() -> list[Rule]:
              gxe.ExpectColumnValuesToBeBetween(column="compensation_claimed", min_value=0)),
         not_after(FEED, "principal", "compensation_claimed",
                   "风险补偿申请金额 must not exceed 贷款金额", "compensation_within_principal"),
+        Rule("loans.within_product_ceiling", "principal",
+             "贷款金额 above the product's ceiling for its disbursement date: for review (warning)",
+             gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+                 column_A="product_ceiling", column_B="principal", or_equal=True,
+                 ignore_row_if="either_value_is_missing"), "warn"),
+        Rule("loans.term_within_a_year", "matures_on",
+             "term beyond one year for 天府科创贷 (in principle ≤ 1 year): for review (warning)",
+             gxe.ExpectColumnValuesToBeBetween(
+                 column="term_days", max_value=366, row_condition='product == "天府科创贷"',
+                 condition_parser="pandas"), "warn"),
     ]
+
+
+def derive(typed: pd.DataFrame) -> None:
+    """Helper columns: the product's ceiling on the disbursement date, the term in days."""
+    typed["product_ceiling"] = [
+        _ceiling(product, disbursed) if product and disbursed else None
+        for product, disbursed in zip(typed["product"], typed["disbursed_on"], strict=True)]
+    start = pd.to_datetime(typed["disbursed_on"], errors="coerce")
+    end = pd.to_datetime(typed["matures_on"], errors="coerce")
+    typed["term_days"] = (end - start).dt.days.astype(object).where(start.notna() & end.notna(),
+                                                                   None)
+
+
+def _ceiling(product: str, disbursed: str) -> Decimal | None:
+    """domain.md §8: the ceiling in force on the day (天府科创贷: 1000, from 2025-05-01 2000)."""
+    day = date.fromisoformat(disbursed)
+    for row in codes.table("loan_products"):
+        if row["product"] != product or not row["ceiling_wan"]:
+            continue
+        starts = date.fromisoformat(row["ceiling_from"]) if row["ceiling_from"] else date.min
+        ends = date.fromisoformat(row["ceiling_to"]) if row["ceiling_to"] else date.max
+        if starts <= day <= ends:
+            return Decimal(row["ceiling_wan"])
+    return None
