@@ -147,16 +147,33 @@ def test_an_unreadable_file_is_rejected_with_its_name_and_the_night_goes_on(ware
 
 def test_a_load_killed_mid_copy_leaves_no_partial_batch(warehouse, landing, landing_settings,
                                                         monkeypatch):
-    generate(str(landing), START, 1, seed=16, defect_rate=0.1)
+    generate(str(landing), START, 2, seed=16, defect_rate=0.1)
+    for feed in FEEDS:
+        load_feed(feed, LAST, landing_settings)
+    clean = snapshot(warehouse), every_table(warehouse)
+    for schema in ("raw", "checked", "quarantine"):
+        warehouse.execute(f"drop schema {schema} cascade")
+    warehouse.commit()
+    ensure_schema(warehouse)
 
-    def crash(*args, **kwargs):
-        raise ConnectionError("connection lost during COPY")
+    calls = {"n": 0}
+    copy_quarantine = loader._copy_quarantine
 
-    monkeypatch.setattr(loader, "_copy_quarantine", crash)  # raw and checked already copied
+    def crash_on_the_second_file(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 2:  # raw and checked rows of that file are already copied
+            raise ConnectionError("connection lost during COPY")
+        return copy_quarantine(*args, **kwargs)
+
+    monkeypatch.setattr(loader, "_copy_quarantine", crash_on_the_second_file)
     with pytest.raises(ConnectionError):
-        load_feed("contracts", START, landing_settings)
-    empty = snapshot(warehouse)
-    assert all(rows == [] for rows in empty.values())
+        load_feed("contracts", LAST, landing_settings)
+    partial = warehouse.execute("select file_name, rows_received from raw.batch_ledger"
+                                ).fetchall()
+    assert len(partial) == 1  # the first file committed, the second left no trace
+    assert warehouse.execute("select count(*) from raw.contracts").fetchone() == (
+        partial[0][1],)
     monkeypatch.undo()
-    load_feed("contracts", START, landing_settings)
-    assert snapshot(warehouse)["ledger"][0][2] == "loaded"
+    for feed in FEEDS:
+        load_feed(feed, LAST, landing_settings)
+    assert (snapshot(warehouse), every_table(warehouse)) == clean

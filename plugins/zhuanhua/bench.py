@@ -67,7 +67,6 @@ def _reset(conn: psycopg.Connection) -> None:
     for schema in ("raw", "checked", "quarantine", "audit", "bench"):
         conn.execute(f"drop schema if exists {schema} cascade")
     conn.execute("create schema bench")
-    conn.commit()
     ensure_schema(conn)
 
 
@@ -83,7 +82,6 @@ def _bare_copy(conn: psycopg.Connection, feed: str) -> float:
     started = time.perf_counter()
     with conn.cursor().copy(f"copy bench.{feed} from stdin") as copy:
         copy.write(buffer.getvalue())
-    conn.commit()
     return time.perf_counter() - started
 
 

@@ -21,7 +21,9 @@ def warehouse_url(settings: Settings) -> str:
 
 
 def connect(settings: Settings, **kwargs) -> psycopg.Connection:
-    return psycopg.connect(warehouse_url(settings), **kwargs)
+    """Autocommit: every write says where its transaction starts and ends (`transaction()`),
+    so one file version is one transaction and reads hold no locks between statements."""
+    return psycopg.connect(warehouse_url(settings), **{"autocommit": True, **kwargs})
 
 
 def ensure_schema(conn: psycopg.Connection) -> None:
