@@ -73,6 +73,13 @@ def test_the_same_file_twice_changes_nothing(warehouse, landing, landing_setting
     assert (snapshot(warehouse), every_table(warehouse)) == before
 
 
+def empty_layers(conn) -> None:
+    """Back to an empty landing side, to load the same files a second way."""
+    for schema in ("raw", "checked", "quarantine"):
+        conn.execute(f"drop schema {schema} cascade")
+    ensure_schema(conn)
+
+
 def every_table(conn) -> dict[str, list[tuple]]:
     """Each feed's raw and checked rows by file and row (no ids, no load times)."""
     state = {}
@@ -91,10 +98,7 @@ def test_out_of_order_days_end_as_in_order(warehouse, landing, landing_settings)
         for feed in FEEDS:
             load_feed(feed, day, landing_settings)
     in_order = snapshot(warehouse), every_table(warehouse)
-    for schema in ("raw", "checked", "quarantine"):
-        warehouse.execute(f"drop schema {schema} cascade")
-    warehouse.commit()
-    ensure_schema(warehouse)
+    empty_layers(warehouse)
     source = Landing(str(landing))
     for feed in FEEDS.values():
         for landed in reversed(source.files(feed)):  # the last day arrives first
@@ -151,10 +155,7 @@ def test_a_load_killed_mid_copy_leaves_no_partial_batch(warehouse, landing, land
     for feed in FEEDS:
         load_feed(feed, LAST, landing_settings)
     clean = snapshot(warehouse), every_table(warehouse)
-    for schema in ("raw", "checked", "quarantine"):
-        warehouse.execute(f"drop schema {schema} cascade")
-    warehouse.commit()
-    ensure_schema(warehouse)
+    empty_layers(warehouse)
 
     calls = {"n": 0}
     copy_quarantine = loader._copy_quarantine
@@ -177,3 +178,24 @@ def test_a_load_killed_mid_copy_leaves_no_partial_batch(warehouse, landing, land
     for feed in FEEDS:
         load_feed(feed, LAST, landing_settings)
     assert (snapshot(warehouse), every_table(warehouse)) == clean
+
+
+def test_a_file_far_smaller_than_recent_ones_is_flagged_but_loaded(warehouse, landing,
+                                                                   landing_settings):
+    from zhuanhua.synth.contracts import HEADERS
+    from zhuanhua.synth.files import table_bytes
+
+    from .test_transform import action
+
+    for day in range(1, 8):  # a week of 20-row files, then a file of 2 rows
+        rows = 2 if day == 7 else 20
+        actions = [action(f"20245105{day:02d}{i:06d}", "登记", date(2024, 6, day))
+                   for i in range(rows)]
+        kind, data = table_bytes(HEADERS, actions, 1)
+        (landing / "contracts").mkdir(exist_ok=True)
+        (landing / "contracts" / f"contracts_202406{day:02d}.{kind}").write_bytes(data)
+        load_feed("contracts", date(2024, 6, day), landing_settings)
+    flagged = warehouse.execute("select file_name, status, batch_warnings from raw.batch_ledger "
+                                "where batch_warnings <> '{}'").fetchall()
+    assert [(f, s) for f, s, _ in flagged] == [("contracts_20240607.csv", "loaded")]
+    assert "2 rows against 20 on average" in flagged[0][2][0]

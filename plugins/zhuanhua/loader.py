@@ -28,6 +28,8 @@ from zhuanhua.warehouse import checked_columns
 
 CHECK_CHUNK_ROWS = 200_000  # rows validated together; bounds memory at national scale
 HOLD_MIN_ROWS = 10  # below this a file's bad share says little about the export
+RECENT_VERSIONS = 20  # the files a row count is compared with
+COUNT_FACTOR = 5  # a file with 5× more or 5× fewer rows than recent ones is flagged
 
 
 @dataclass(frozen=True)
@@ -198,6 +200,7 @@ def _commit(conn: psycopg.Connection, version: FileVersion, hold_share: float) -
             _insert_ledger(conn, {**base, "status": "rejected", "error": version.error})
         return BatchOutcome(landed.name, "rejected", error=version.error)
     counts = version.counts()
+    base["batch_warnings"] = _row_count_warning(conn, version)
     received, bad = counts["rows_received"], counts["rows_quarantined"]
     if received >= HOLD_MIN_ROWS and bad > hold_share * received:
         return _hold(conn, version, base, counts)
@@ -210,6 +213,26 @@ def _commit(conn: psycopg.Connection, version: FileVersion, hold_share: float) -
         _copy_checked(conn, batch_id, version)
         _copy_quarantine(conn, batch_id, version)
     return BatchOutcome(landed.name, "loaded", **counts)
+
+
+def _row_count_warning(conn: psycopg.Connection, version: FileVersion) -> list[str]:
+    """A batch rule: a row count far from the recent files of the same feed (and bank)."""
+    feed, name = version.feed, version.landed.name
+    same_sender = feed.fields_from_name(name)
+    recent = [n for (n, file_name) in conn.execute(
+        """select rows_received, file_name from raw.batch_ledger
+           where feed = %s and status = 'loaded' and business_date < %s
+           order by business_date desc limit %s""",
+        (feed.name, version.landed.business_date, RECENT_VERSIONS * 4))
+        if feed.fields_from_name(file_name) == same_sender][:RECENT_VERSIONS]
+    if len(recent) < 5:
+        return []
+    average = sum(recent) / len(recent)
+    count = len(version.table.rows)
+    if average >= HOLD_MIN_ROWS and not average / COUNT_FACTOR <= count <= average * COUNT_FACTOR:
+        return [f"{name}: {count} rows against {average:.0f} on average in the last "
+                f"{len(recent)} files: check the export is complete (warning)"]
+    return []
 
 
 def _hold(conn: psycopg.Connection, version: FileVersion, base: dict,

@@ -67,11 +67,16 @@ def fetch(conn: psycopg.Connection, business_date: date) -> list[dict]:
 
 
 def rejected_files(conn: psycopg.Connection, business_date: date) -> list[tuple[str, str]]:
-    """Files rejected (unreadable) or held whole (too many bad rows), with the cause."""
+    """Files rejected (unreadable) or held whole (too many bad rows), with the cause, and
+    files whose row count is far from the recent ones (a warning)."""
     return conn.execute(
         """select file_name, error from raw.batch_ledger
-           where business_date = %s and status in ('rejected', 'held') order by file_name""",
-        (business_date,),
+           where business_date = %s and status in ('rejected', 'held')
+           union all
+           select file_name, unnest(batch_warnings) from raw.batch_ledger
+           where business_date = %s and status = 'loaded'
+           order by 1""",
+        (business_date, business_date),
     ).fetchall()
 
 

@@ -81,3 +81,11 @@ def unique_in_file(feed: Feed, columns: tuple[str, ...]) -> Rule:
     return Rule(f"{feed.name}.duplicate_key", columns[-1],
                 f"{headers} appears more than once in the file",
                 gxe.ExpectCompoundColumnsToBeUnique(column_list=["file_name", *columns]))
+
+
+def known_division(feed: Feed, column: str) -> Rule:
+    """A real GB/T 2260 code, of anywhere in China: counterparties are not only local."""
+    from zhuanhua import codes
+
+    return one_of(feed, column, codes.values("divisions", "division_code"),
+                  "a division code of GB/T 2260")

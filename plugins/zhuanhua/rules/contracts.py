@@ -9,6 +9,7 @@ from zhuanhua.checks import Rule
 from zhuanhua.config import load_settings
 from zhuanhua.feeds import CONTRACTS as FEED
 from zhuanhua.rules.common import (
+    known_division,
     matches,
     not_after,
     not_after_business_date,
@@ -44,10 +45,8 @@ def rules() -> list[Rule]:
         one_of(FEED, "ip_type", codes.values("ip_types", "ip_type"), "a known IP type"),
         one_of(FEED, "seller_nature", natures, "a code of the party-nature table"),
         one_of(FEED, "buyer_nature", natures, "a code of the party-nature table"),
-        matches(FEED, "seller_division", r"^\d{6}$", "卖方行政区划 must be a 6-digit division code",
-                "seller_division_format"),
-        matches(FEED, "buyer_division", r"^\d{6}$", "买方行政区划 must be a 6-digit division code",
-                "buyer_division_format"),
+        known_division(FEED, "seller_division"),
+        known_division(FEED, "buyer_division"),
         required_when(FEED, "seller_uscc", 'seller_nature != "400"',
                       "unless the seller is a natural person (400)"),
         required_when(FEED, "buyer_uscc", 'buyer_country == "CN" and buyer_nature != "400"',

@@ -12,7 +12,7 @@ from zhuanhua import codes
 from zhuanhua.checks import Rule
 from zhuanhua.feeds import LOANS as FEED
 from zhuanhua.rules.common import (
-    matches,
+    known_division,
     not_after,
     not_after_business_date,
     one_of,
@@ -33,8 +33,7 @@ def rules() -> list[Rule]:
         one_of(FEED, "borrower_type", codes.code_list("borrower_type"), "企业 or 个人"),
         one_of(FEED, "guarantee", codes.code_list("guarantee"), "信用, 保证, 抵押, 质押 or 组合"),
         one_of(FEED, "status", codes.code_list("loan_status"), "正常, 关注, 逾期, 不良 or 结清"),
-        matches(FEED, "borrower_division", r"^\d{6}$",
-                "借款人行政区划 must be a 6-digit division code", "borrower_division_format"),
+        known_division(FEED, "borrower_division"),
         valid_uscc(FEED, "borrower_id_no", condition='borrower_type == "企业"'),
         valid_resident_id(FEED, "borrower_id_no", condition='borrower_type == "个人"'),
         required_when(FEED, "pledged_patents",

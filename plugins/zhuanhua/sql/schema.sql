@@ -21,6 +21,7 @@ create table if not exists raw.batch_ledger (
     rows_held        integer not null default 0,
     rows_warned      integer not null default 0,
     extra_columns    text[] not null default '{}',
+    batch_warnings   text[] not null default '{}',
     error            text,
     superseded_by    bigint references raw.batch_ledger (batch_id),
     started_at       timestamptz not null,
@@ -37,6 +38,10 @@ begin
     if not exists (select 1 from information_schema.columns where table_schema = 'raw'
                    and table_name = 'batch_ledger' and column_name = 'rows_held') then
         alter table raw.batch_ledger add column rows_held integer not null default 0;
+    end if;
+    if not exists (select 1 from information_schema.columns where table_schema = 'raw'
+                   and table_name = 'batch_ledger' and column_name = 'batch_warnings') then
+        alter table raw.batch_ledger add column batch_warnings text[] not null default '{}';
     end if;
     if not exists (select 1 from pg_constraint where conname = 'batch_ledger_rows_check') then
         -- ledgers created before files could be held carry the narrower checks
