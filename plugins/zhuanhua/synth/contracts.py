@@ -27,6 +27,7 @@ DEFECTS = {
     "missing_seller_name": "contracts.seller_name_required",
     "bad_registration_no": "contracts.registration_no_format",
     "bad_seller_uscc": "contracts.seller_uscc_valid_uscc",
+    "unknown_seller_division": "contracts.seller_division_known",
 }
 
 
@@ -148,6 +149,8 @@ def _inject(row: dict, defect: str) -> dict:
         row["卖方名称"] = "NULL"
     elif defect == "bad_registration_no":
         row["合同登记号"] = row["合同登记号"][:-1]
+    elif defect == "unknown_seller_division":
+        row["卖方行政区划"] = "510523"  # 泸州 has no 510523 (domain.md §1)
     elif defect == "bad_seller_uscc":
         row["卖方统一社会信用代码"] = _wrong_check_char(row["卖方统一社会信用代码"])
     return row

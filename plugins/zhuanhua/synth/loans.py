@@ -26,6 +26,7 @@ DEFECTS = {
     "matures_before_disbursement": "loans.matures_after_disbursement",
     "bad_enterprise_uscc": "loans.borrower_id_no_valid_uscc",
     "bad_person_id": "loans.borrower_id_no_valid_resident_id",
+    "unknown_division": "loans.borrower_division_known",
 }
 
 
@@ -137,6 +138,8 @@ def _inject(row: dict, defect: str) -> dict:
         row["贷款状态"], row["结清日期"] = "结清", None
     elif defect == "matures_before_disbursement":
         row["到期日期"] = row["放款日期"] - timedelta(days=1)
+    elif defect == "unknown_division":
+        row["借款人行政区划"] = "519999"
     elif defect in ("bad_enterprise_uscc", "bad_person_id"):
         number = row["借款人证件号码"]
         row["借款人证件号码"] = number[:-1] + ("0" if number[-1] != "0" else "1")

@@ -18,7 +18,8 @@ DEFECTS = {
     "patents": {"broken_json_line": "patents.line_readable",
                 "bad_check_character": "patents.application_no_readable",
                 "unknown_patent_type": "patents.patent_type_known",
-                "missing_title": "patents.title_required"},
+                "missing_title": "patents.title_required",
+                "year_differs_from_number": "patents.application_year_matches_number"},
     "patent_events": {"broken_json_line": "patent_events.line_readable",
                       "gazette_before_effect": "patent_events.gazette_after_effect",
                       "bad_application_no": "patent_events.application_no_readable"},
@@ -171,6 +172,9 @@ def _break_patent(record: dict, defect: str) -> dict | str:
         record["patent_type"] = "发明专利"
     elif defect == "missing_title":
         record["title"] = None
+    elif defect == "year_differs_from_number":
+        filed = date.fromisoformat(record["application_date"])
+        record["application_date"] = filed.replace(year=filed.year - 1, day=1).isoformat()
     return record
 
 
