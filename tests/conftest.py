@@ -41,6 +41,8 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
+    if "airflow.settings" in sys.modules:  # close Airflow's pool before its server goes
+        sys.modules["airflow.settings"].dispose_orm()
     EmbeddedServer(_HOME).stop()
     shutil.rmtree(_HOME, ignore_errors=True)
 

@@ -2,6 +2,8 @@
 
 from datetime import date
 
+import pytest
+
 from zhuanhua.orchestrate import logical_date_for
 from zhuanhua.report import fetch
 from zhuanhua.synth import generate
@@ -9,6 +11,12 @@ from zhuanhua.synth import generate
 from ..conftest import zhuanhua_cli
 
 DAY = date(2024, 6, 3)
+
+
+@pytest.fixture(autouse=True)
+def hold_no_file(monkeypatch):
+    """These tests inject defects into small files; held files are tested in test_quarantine."""
+    monkeypatch.setenv("ZHUANHUA_HOLD_SHARE", "1")
 
 
 def nightly_dag():
