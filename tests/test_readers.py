@@ -8,7 +8,7 @@ from openpyxl import Workbook
 from zhuanhua.feeds import CONTRACTS, LOANS, PATENTS
 from zhuanhua.readers import FileRejected, read_file
 
-HEADERS = [c.header.replace("(", "（").replace(")", "）") for c in CONTRACTS.columns]
+HEADERS = CONTRACTS.delivered_headers
 ROW = ["2024510500000001", "登记", "2024年06月03日", "一种白酒固态发酵工艺", "技术开发", "委托开发",
        "2024/05/20", "", "", "西南医科大学", "12510000MB1234567X", "022", "510504",
        "泸县新材料有限公司", "", "150", "", "510521", "1,200.50", "1,000", "新材料及其应用",
@@ -86,7 +86,7 @@ def test_a_broken_workbook_is_rejected_whole():
         read_file(CONTRACTS, "contracts_20240603.xlsx", b"PK\x03\x04 not really a zip")
 
 
-LOAN_HEADERS = [c.header.replace("(", "（").replace(")", "）") for c in LOANS.columns]
+LOAN_HEADERS = LOANS.delivered_headers
 LOAN = ["PSBC20240000001", "中国邮政储蓄银行泸州分行", "天府科创贷", "企业", "泸县新材料有限公司",
         "91510521MA0000000X", "510521", "高新技术企业;瞪羚企业", "2024-06-01", "2025-06-01",
         "1,500.00", "3.85", "信用", "", "正常", "", ""]

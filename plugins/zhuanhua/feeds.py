@@ -58,6 +58,11 @@ class Feed:
         return {name: match.group(name).upper() for name in self.file_fields} if match else {}
 
     @property
+    def delivered_headers(self) -> list[str]:
+        """The headers as source systems write them: full-width parentheses （万元）."""
+        return [c.header.replace("(", "（").replace(")", "）") for c in self.columns]
+
+    @property
     def required_headers(self) -> list[str]:
         return [c.header for c in self.columns if c.required]
 

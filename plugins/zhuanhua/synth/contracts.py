@@ -10,10 +10,16 @@ from decimal import Decimal
 
 from zhuanhua import codes
 from zhuanhua.feeds import CONTRACTS
-from zhuanhua.synth.parties import BUYERS, LOCAL_ORGANISATIONS, person_name, uscc
+from zhuanhua.synth.parties import (
+    BUYERS,
+    LOCAL_ORGANISATIONS,
+    person_name,
+    uscc,
+    with_wrong_check_char,
+)
 from zhuanhua.synth.patents import PatentPool, written_form
 
-HEADERS = [c.header.replace("(", "（").replace(")", "）") for c in CONTRACTS.columns]
+HEADERS = CONTRACTS.delivered_headers
 TYPE_WEIGHTS = {"技术服务": 48, "技术开发": 27, "技术咨询": 14, "技术转让": 6, "技术许可": 5}
 FIELD_WEIGHTS = [14, 18, 2, 6, 16, 12, 9, 10, 1, 7, 5]
 TOPICS = ["白酒固态发酵", "中药配方颗粒", "智能巡检机器人", "高分子复合材料", "锂电池回收",
@@ -132,10 +138,6 @@ def _applies(row: dict, defect: str) -> bool:
     return defect != "bad_seller_uscc" or row["卖方统一社会信用代码"] is not None
 
 
-def _wrong_check_char(code: str) -> str:
-    return code[:-1] + ("0" if code[-1] != "0" else "1")
-
-
 def _inject(row: dict, defect: str) -> dict:
     if defect == "technology_amount_exceeds":
         row["技术交易额（万元）"] = row["合同成交额（万元）"] + Decimal("10")
@@ -152,5 +154,5 @@ def _inject(row: dict, defect: str) -> dict:
     elif defect == "unknown_seller_division":
         row["卖方行政区划"] = "510523"  # 泸州 has no 510523 (domain.md §1)
     elif defect == "bad_seller_uscc":
-        row["卖方统一社会信用代码"] = _wrong_check_char(row["卖方统一社会信用代码"])
+        row["卖方统一社会信用代码"] = with_wrong_check_char(row["卖方统一社会信用代码"])
     return row

@@ -8,10 +8,17 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from zhuanhua.feeds import LOANS
-from zhuanhua.synth.parties import BANKS, LOCAL_ENTERPRISES, person_name, resident_id, uscc
+from zhuanhua.synth.parties import (
+    BANKS,
+    LOCAL_ENTERPRISES,
+    person_name,
+    resident_id,
+    uscc,
+    with_wrong_check_char,
+)
 from zhuanhua.synth.patents import PatentPool, written_form
 
-HEADERS = [c.header.replace("(", "（").replace(")", "）") for c in LOANS.columns]
+HEADERS = LOANS.delivered_headers
 PRODUCTS = {"天府科创贷": 35, "酒城科信贷": 20, "科技信用贷": 20, "人才贷": 8, "知识产权质押贷": 12,
             "其他": 5}
 QUALIFICATIONS = ["科技型中小企业", "高新技术企业", "瞪羚企业", "专精特新企业", "创新型领军企业"]
@@ -141,6 +148,5 @@ def _inject(row: dict, defect: str) -> dict:
     elif defect == "unknown_division":
         row["借款人行政区划"] = "519999"
     elif defect in ("bad_enterprise_uscc", "bad_person_id"):
-        number = row["借款人证件号码"]
-        row["借款人证件号码"] = number[:-1] + ("0" if number[-1] != "0" else "1")
+        row["借款人证件号码"] = with_wrong_check_char(row["借款人证件号码"])
     return row

@@ -66,3 +66,8 @@ def resident_id(rng: random.Random, division: str) -> str:
     born = date(rng.randint(1960, 2000), rng.randint(1, 12), rng.randint(1, 28))
     body = f"{division}{born:%Y%m%d}{rng.randint(0, 999):03d}"
     return body + resident_id_check_char(body)
+
+
+def with_wrong_check_char(code: str) -> str:
+    """The same identifier with its last (check) character changed: a defect to inject."""
+    return code[:-1] + ("0" if code[-1] != "0" else "1")

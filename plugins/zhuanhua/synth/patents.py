@@ -8,7 +8,14 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from zhuanhua.identifiers import patent_check_char
-from zhuanhua.synth.parties import BANKS, LOCAL_ENTERPRISES, LOCAL_ORGANISATIONS, person_name, uscc
+from zhuanhua.synth.parties import (
+    BANKS,
+    LOCAL_ENTERPRISES,
+    LOCAL_ORGANISATIONS,
+    person_name,
+    uscc,
+    with_wrong_check_char,
+)
 
 TYPES = [("1", "发明", "B", 45), ("2", "实用新型", "U", 45), ("3", "外观设计", "S", 8),
          ("8", "发明", "B", 2)]
@@ -165,9 +172,7 @@ def _break_patent(record: dict, defect: str) -> dict | str:
     if defect == "broken_json_line":
         return '{"application_no": "' + record["application_no"] + '", "title": '
     if defect == "bad_check_character":
-        number = record["application_no"]
-        last = number[-1]
-        record["application_no"] = number[:-1] + ("0" if last != "0" else "1")
+        record["application_no"] = with_wrong_check_char(record["application_no"])
     elif defect == "unknown_patent_type":
         record["patent_type"] = "发明专利"
     elif defect == "missing_title":
