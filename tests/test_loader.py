@@ -199,3 +199,25 @@ def test_a_file_far_smaller_than_recent_ones_is_flagged_but_loaded(warehouse, la
                                 "where batch_warnings <> '{}'").fetchall()
     assert [(f, s) for f, s, _ in flagged] == [("contracts_20240607.csv", "loaded")]
     assert "2 rows against 20 on average" in flagged[0][2][0]
+
+
+def test_a_contract_in_the_top_percent_of_the_warehouse_is_loaded_with_a_warning(
+        warehouse, landing, landing_settings):
+    from decimal import Decimal
+
+    from zhuanhua.synth.contracts import HEADERS
+    from zhuanhua.synth.files import table_bytes
+
+    from .test_transform import action
+
+    history = [action(f"2024510501{i:06d}", "登记", date(2024, 6, 1)) for i in range(120)]
+    big = action("2024510502000001", "登记", date(2024, 6, 2),
+                 **{"合同成交额（万元）": Decimal("900"), "技术交易额（万元）": Decimal("800")})
+    (landing / "contracts").mkdir()
+    for day, rows in ((1, history), (2, [big])):
+        kind, data = table_bytes(HEADERS, rows, 1)
+        (landing / "contracts" / f"contracts_202406{day:02d}.{kind}").write_bytes(data)
+        load_feed("contracts", date(2024, 6, day), landing_settings)
+    warned = warehouse.execute("select rule from quarantine.warning").fetchall()
+    assert ("contracts.top_percent_amount",) in warned
+    assert warehouse.execute("select count(*) from checked.contracts").fetchone() == (121,)

@@ -156,7 +156,7 @@ def _check(conn: psycopg.Connection, feed: Feed, chunk: list[FileVersion]) -> No
 def check_rows(conn: psycopg.Connection, feed: Feed, typed: pd.DataFrame,
                failures: dict[int, list[checks.Failure]]) -> None:
     """The feed's rules, then its references, added to the failures found while typing."""
-    derive(feed.name, typed)
+    derive(feed.name, typed, conn)
     for position, more in checks.validate(feed.name, rules_for(feed.name), typed).items():
         if any(f.column == "line" for f in failures.get(position, [])):
             continue  # a line that could not be read has that one reason

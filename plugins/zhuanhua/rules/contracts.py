@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import great_expectations.expectations as gxe
+import pandas as pd
+import psycopg
 
 from zhuanhua import codes
 from zhuanhua.checks import Rule
@@ -64,6 +66,11 @@ def rules() -> list[Rule]:
              "the seller is outside the city, yet registered here (warning)",
              gxe.ExpectColumnValuesToMatchRegex(column="seller_division", regex=f"^{city}"),
              "warn"),
+        Rule("contracts.top_percent_amount", "contract_amount",
+             "合同成交额 in the top 1 % of registered contracts: for review (warning)",
+             gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+                 column_A="top_percent_threshold", column_B="contract_amount", or_equal=True,
+                 ignore_row_if="either_value_is_missing"), "warn"),
         Rule("contracts.very_large_amount", "contract_amount",
              "合同成交额 of 1 亿元 or more: confirm with the registration office (warning)",
              gxe.ExpectColumnValuesToBeBetween(column="contract_amount", max_value=10_000,
@@ -83,3 +90,17 @@ def rules() -> list[Rule]:
                "国家级, 省级, 市级, 县级 or 其他"),
         one_of(FEED, "open_competition", codes.code_list("yes_no"), "是 or 否"),
     ]
+
+
+TOP_PERCENT_MIN_HISTORY = 100  # fewer registered contracts say nothing of a top 1 %
+
+
+def derive(typed: pd.DataFrame, conn: psycopg.Connection | None) -> None:
+    """The amount above which a contract is in the top 1 % of those already registered."""
+    threshold = None
+    if conn is not None:
+        count, threshold = conn.execute(
+            """select count(*), percentile_disc(0.99) within group (order by contract_amount)
+               from checked.contracts where registration_status = '登记'""").fetchone()
+        threshold = threshold if count >= TOP_PERCENT_MIN_HISTORY else None
+    typed["top_percent_threshold"] = threshold
