@@ -77,6 +77,7 @@ CASES = {
         "seller_outside_city": {"seller_division": "510104"},
         "very_large_amount": {"contract_amount": D("10000"), "technology_amount": D("9000")},
         "top_percent_amount": {"contract_amount": D("600"), "top_percent_threshold": D("500")},
+        "related_patents_valid": {"related_patents": "202310397744.0；CN 2023 1 0397744.1"},
         "contract_amount_positive": {"contract_amount": D("0")},
         "technology_amount_positive": {"technology_amount": D("-1")},
         "technology_amount_within_contract_amount": {"technology_amount": D("100.01")},
@@ -109,6 +110,8 @@ CASES = {
                                    "guarantee": "信用", "pledged_patents": None},
         "term_within_a_year": {"product": "天府科创贷", "matures_on": "2025-06-03",
                                "guarantee": "信用", "pledged_patents": None},
+        "pledged_patents_valid": {"pledged_patents": "202310397744.0、2023ABC"},
+        "qualifications_known": {"qualifications": "高新技术企业;独角兽企业"},
     },
     "patents": {
         "patent_type_known": {"patent_type": "发明专利"},
@@ -117,11 +120,15 @@ CASES = {
         "granted_after_application": {"grant_date": "2023-04-13"},
         "application_year_matches_number": {"application_date": "2022-12-30"},
         "type_matches_number": {"patent_type": "实用新型"},
+        "applicants_named": {"applicants": '[{"uscc": "12510000MB0000000X"}]'},
     },
     "patent_events": {
         "event_code_known": {"event_code": "ZZ99"},
         "gazette_after_effect": {"gazette_date": "2024-06-10"},
         "licence_type_known": {"licence_type": "独家"},
+        "parties_after_required": {"event_code": "TR01"},  # a licence row turned transfer
+        "licensee_required": {"licensee": None},
+        "pledgee_required": {"event_code": "PE01"},
     },
 }
 # every required column: its case is the value missing

@@ -85,3 +85,11 @@ def canonical_patent_no(written: str) -> str:
 def patent_type_digit(canonical: str) -> str:
     """The type digit: position 5 of a 12-digit number, position 3 of an 8-digit one."""
     return canonical[4] if len(canonical.split(".")[0]) == 12 else canonical[2]
+
+
+def patent_no_is_valid(written: str) -> bool:
+    try:
+        canonical_patent_no(written)
+    except BadPatentNumber:
+        return False
+    return True

@@ -89,3 +89,25 @@ def known_division(feed: Feed, column: str) -> Rule:
 
     return one_of(feed, column, codes.values("divisions", "division_code"),
                   "a division code of GB/T 2260")
+
+
+LIST_SEPARATORS = r"[;；,、]"
+
+
+def first_bad_item(cell: str | None, is_good) -> str | None:
+    """For a cell listing items (`;` `；` `,` `、`): the first item that is not good, if any."""
+    import re
+
+    if cell is None:
+        return None
+    for item in re.split(LIST_SEPARATORS, cell):
+        if item.strip() and not is_good(item.strip()):
+            return item.strip()
+    return None
+
+
+def no_bad_item(feed: Feed, helper: str, column: str, message: str, name: str,
+                severity: Severity = "reject") -> Rule:
+    """The helper column holds a list cell's first bad item; it must be empty."""
+    return Rule(f"{feed.name}.{name}", column, message,
+                gxe.ExpectColumnValuesToBeNull(column=helper), severity)

@@ -10,9 +10,12 @@ from zhuanhua import codes
 from zhuanhua.checks import Rule
 from zhuanhua.config import load_settings
 from zhuanhua.feeds import CONTRACTS as FEED
+from zhuanhua.identifiers import patent_no_is_valid
 from zhuanhua.rules.common import (
+    first_bad_item,
     known_division,
     matches,
+    no_bad_item,
     not_after,
     not_after_business_date,
     one_of,
@@ -66,6 +69,9 @@ def rules() -> list[Rule]:
              "the seller is outside the city, yet registered here (warning)",
              gxe.ExpectColumnValuesToMatchRegex(column="seller_division", regex=f"^{city}"),
              "warn"),
+        no_bad_item(FEED, "bad_related_patent", "related_patents",
+                    "关联专利 names a number that is not a valid patent application number",
+                    "related_patents_valid"),
         Rule("contracts.top_percent_amount", "contract_amount",
              "合同成交额 in the top 1 % of registered contracts: for review (warning)",
              gxe.ExpectColumnPairValuesAToBeGreaterThanB(
@@ -104,3 +110,5 @@ def derive(typed: pd.DataFrame, conn: psycopg.Connection | None) -> None:
                from checked.contracts where registration_status = '登记'""").fetchone()
         threshold = threshold if count >= TOP_PERCENT_MIN_HISTORY else None
     typed["top_percent_threshold"] = threshold
+    typed["bad_related_patent"] = typed["related_patents"].map(
+        lambda cell: first_bad_item(cell, patent_no_is_valid), na_action="ignore")

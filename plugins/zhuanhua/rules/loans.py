@@ -11,8 +11,11 @@ import pandas as pd
 from zhuanhua import codes
 from zhuanhua.checks import Rule
 from zhuanhua.feeds import LOANS as FEED
+from zhuanhua.identifiers import patent_no_is_valid
 from zhuanhua.rules.common import (
+    first_bad_item,
     known_division,
+    no_bad_item,
     not_after,
     not_after_business_date,
     one_of,
@@ -59,6 +62,12 @@ def rules() -> list[Rule]:
              gxe.ExpectColumnValuesToBeBetween(column="compensation_claimed", min_value=0)),
         not_after(FEED, "principal", "compensation_claimed",
                   "风险补偿申请金额 must not exceed 贷款金额", "compensation_within_principal"),
+        no_bad_item(FEED, "bad_pledged_patent", "pledged_patents",
+                    "质押专利 names a number that is not a valid patent application number",
+                    "pledged_patents_valid"),
+        no_bad_item(FEED, "unknown_qualification", "qualifications",
+                    "企业资质 names a qualification outside the five of sources.md §2",
+                    "qualifications_known"),
         Rule("loans.within_product_ceiling", "principal",
              "贷款金额 above the product's ceiling for its disbursement date: for review (warning)",
              gxe.ExpectColumnPairValuesAToBeGreaterThanB(
@@ -73,7 +82,13 @@ def rules() -> list[Rule]:
 
 
 def derive(typed: pd.DataFrame) -> None:
-    """Helper columns: the product's ceiling on the disbursement date, the term in days."""
+    """Helper columns: the product's ceiling on the disbursement date, the term in days,
+    and the first bad item of the list-valued cells."""
+    qualifications = set(codes.code_list("qualification"))
+    typed["bad_pledged_patent"] = typed["pledged_patents"].map(
+        lambda cell: first_bad_item(cell, patent_no_is_valid), na_action="ignore")
+    typed["unknown_qualification"] = typed["qualifications"].map(
+        lambda cell: first_bad_item(cell, qualifications.__contains__), na_action="ignore")
     typed["product_ceiling"] = [
         _ceiling(product, disbursed) if product and disbursed else None
         for product, disbursed in zip(typed["product"], typed["disbursed_on"], strict=True)]

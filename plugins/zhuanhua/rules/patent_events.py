@@ -5,7 +5,7 @@ from __future__ import annotations
 from zhuanhua import codes
 from zhuanhua.checks import Rule
 from zhuanhua.feeds import PATENT_EVENTS as FEED
-from zhuanhua.rules.common import not_after, one_of, required
+from zhuanhua.rules.common import not_after, one_of, required, required_when
 
 
 def rules() -> list[Rule]:
@@ -17,4 +17,10 @@ def rules() -> list[Rule]:
         not_after(FEED, "gazette_date", "effective_date",
                   "gazette_date must not be before effective_date", "gazette_after_effect"),
         one_of(FEED, "licence_type", codes.code_list("licence_type"), "独占, 排他 or 普通"),
+        required_when(FEED, "parties_after", 'event_code == "TR01"',
+                      "for a transfer (TR01): the parties after it"),
+        required_when(FEED, "licensee", 'event_code in ["EE01", "EM01"]',
+                      "for a licence (EE01, EM01): the licensee"),
+        required_when(FEED, "pledgee", 'event_code in ["PE01", "PM01"]',
+                      "for a pledge (PE01, PM01): the pledgee"),
     ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import great_expectations.expectations as gxe
 import pandas as pd
 
@@ -28,6 +30,9 @@ def rules() -> list[Rule]:
              gxe.ExpectColumnPairValuesToBeEqual(
                  column_A="number_year", column_B="application_year",
                  ignore_row_if="either_value_is_missing")),
+        Rule("patents.applicants_named", "applicants",
+             "applicants must be a list of at least one party, each with a name",
+             gxe.ExpectColumnValuesToBeInSet(column="applicants_named", value_set=[True])),
         Rule("patents.type_matches_number", "patent_type",
              "patent_type disagrees with the type digit of application_no",
              gxe.ExpectColumnPairValuesToBeEqual(
@@ -41,6 +46,7 @@ def derive(typed: pd.DataFrame) -> None:
     numbers = typed["application_no"]
     typed["number_year"] = numbers.map(_number_year, na_action="ignore")
     typed["application_year"] = typed["application_date"].str[:4]
+    typed["applicants_named"] = typed["applicants"].map(_all_named, na_action="ignore")
     typed["number_type"] = numbers.map(
         lambda n: PATENT_TYPE_DIGITS.get(patent_type_digit(n)), na_action="ignore")
 
@@ -48,3 +54,9 @@ def derive(typed: pd.DataFrame) -> None:
 def _number_year(number: str) -> str:
     body = number.split(".")[0]
     return body[:4] if len(body) == 12 else f"19{body[:2]}"
+
+
+def _all_named(applicants: str) -> bool:
+    parties = json.loads(applicants)
+    return (isinstance(parties, list) and bool(parties)
+            and all(isinstance(p, dict) and str(p.get("name") or "").strip() for p in parties))
