@@ -5,6 +5,7 @@ from __future__ import annotations
 import pendulum
 from airflow.sdk import Asset, Param, dag, get_current_context, task
 
+from zhuanhua.config import NIGHTLY_RUN, TIMEZONE
 from zhuanhua.feeds import FEEDS
 
 # one asset per feed: the checked rows downstream steps (and other DAGs) wait for
@@ -22,8 +23,8 @@ def _business_date():
 
 @dag(
     dag_id="zhuanhua_nightly",
-    schedule="0 2 * * *",
-    start_date=pendulum.datetime(2024, 1, 1, tz="Asia/Shanghai"),
+    schedule=f"{NIGHTLY_RUN.minute} {NIGHTLY_RUN.hour} * * *",
+    start_date=pendulum.datetime(2024, 1, 1, tz=TIMEZONE),
     catchup=False,
     max_active_runs=1,
     tags=["zhuanhua", "nightly"],

@@ -11,7 +11,6 @@ import io
 import shutil
 import time
 from datetime import date
-from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 
@@ -21,7 +20,13 @@ from zhuanhua.feeds import FEEDS
 from zhuanhua.landing import Landing
 from zhuanhua.loader import load_files
 from zhuanhua.synth import generate
-from zhuanhua.warehouse import connect, ensure_schema, raw_columns, warehouse_url
+from zhuanhua.warehouse import (
+    connect,
+    ensure_schema,
+    other_database,
+    raw_columns,
+    warehouse_url,
+)
 
 BENCH_DB = "zhuanhua_bench"
 
@@ -54,12 +59,11 @@ def run_bench(settings: Settings, scale: str = "province", days: int = 365) -> d
 
 
 def _bench_settings(settings: Settings) -> Settings:
-    url = urlsplit(warehouse_url(settings))
     with psycopg.connect(warehouse_url(settings), autocommit=True) as conn:
         if not conn.execute("select 1 from pg_database where datname = %s",
                             (BENCH_DB,)).fetchone():
             conn.execute(f'create database "{BENCH_DB}"')
-    bench_url = urlunsplit((url.scheme, url.netloc, f"/{BENCH_DB}", url.query, ""))
+    bench_url = other_database(warehouse_url(settings), BENCH_DB)
     return dataclasses.replace(settings, warehouse_url=bench_url)
 
 

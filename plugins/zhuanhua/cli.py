@@ -181,18 +181,18 @@ def _print_report(settings: Settings, day: date, as_json: bool) -> int:
 
     with connect(settings) as conn:
         rows = report.fetch(conn, day)
-        rejected = report.rejected_files(conn, day)
+        rejected = report.file_problems(conn, day)
     if not rows:
         print(f"no nightly run recorded for {day}", file=sys.stderr)
         return 1
     if as_json:
         print(json.dumps({"business_date": day.isoformat(), "feeds": rows,
-                          "rejected_files": [{"file": f, "error": e} for f, e in rejected]},
+                          "file_problems": [{"file": f, "error": e} for f, e in rejected]},
                          ensure_ascii=False, indent=2))
     else:
         print(report.as_text(day, rows))
         for _, error in rejected:
-            print(f"  rejected: {error}")
+            print(f"  {error}")
     return 0
 
 

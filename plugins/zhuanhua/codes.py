@@ -22,10 +22,6 @@ def values(name: str, column: str) -> list[str]:
     return list(dict.fromkeys(row[column] for row in table(name)))
 
 
-def city_divisions(region: str) -> list[dict[str, str]]:
-    """The county-level divisions under the deployment's city."""
-    return [row for row in table("divisions") if row["parent_code"] == region]
-
 
 def code_list(list_name: str) -> list[str]:
     """The codes of one small closed list in `code_lists.csv` (guarantees, loan statuses …)."""

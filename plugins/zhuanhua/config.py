@@ -4,11 +4,22 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
+import sys
 from dataclasses import dataclass
+from datetime import time
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_REGION = "510500"
+TIMEZONE = "Asia/Shanghai"  # the bureau's day: business dates and the nightly schedule
+NIGHTLY_RUN = time(2, 0)  # the night's run starts then, for the day before
+
+
+def venv_command(name: str) -> str:
+    """A console script installed beside this Python (dbt, airflow), else from PATH."""
+    beside = Path(sys.executable).with_name(name)
+    return str(beside) if beside.exists() else (shutil.which(name) or name)
 
 
 class ConfigError(ValueError):

@@ -172,21 +172,25 @@ def check_rows(conn: psycopg.Connection, feed: Feed, typed: pd.DataFrame,
 def _raw_frame(feed: Feed, chunk: list[FileVersion]) -> pd.DataFrame:
     """All rows of the chunk in the feed's column order, with each file's date and name fields."""
     names = [c.name for c in feed.columns]
-    records, dates, files, fields = [], [], [], {name: [] for name in feed.file_fields}
+    records, files, dates = [], [], []
     for version in chunk:
         table = version.table
         index = [table.columns.index(n) if n in table.columns else None for n in names]
         records += [[values[i] if i is not None else None for i in index]
                     for _, values, _ in table.rows]
-        dates += [version.landed.business_date.isoformat()] * len(table.rows)
         files += [version.landed.name] * len(table.rows)
-        for name, value in feed.fields_from_name(version.landed.name).items():
-            fields[name] += [value] * len(table.rows)
-    frame = pd.DataFrame(records, columns=names, dtype=object)
-    frame["business_date"] = dates
+        dates += [version.landed.business_date] * len(table.rows)
+    return with_file_columns(pd.DataFrame(records, columns=names, dtype=object), feed, files,
+                             dates)
+
+
+def with_file_columns(frame: pd.DataFrame, feed: Feed, files: list[str],
+                      dates: list) -> pd.DataFrame:
+    """Each row's file name, business date and fields from the name (a loan's bank)."""
+    frame["business_date"] = [d.isoformat() for d in dates]
     frame["file_name"] = files
-    for name, values in fields.items():
-        frame[name] = values
+    for name in feed.file_fields:
+        frame[name] = [feed.fields_from_name(f)[name] for f in files]
     return frame
 
 

@@ -13,17 +13,14 @@ import os
 import subprocess
 import sys
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
-from zhuanhua.config import Settings
-from zhuanhua.warehouse import warehouse_url
+from zhuanhua.config import NIGHTLY_RUN, TIMEZONE, Settings, venv_command
+from zhuanhua.warehouse import other_database, warehouse_url
 
 DAG_ID = "zhuanhua_nightly"
-RUN_HOUR = time(2, 0)
-TIMEZONE = ZoneInfo("Asia/Shanghai")
 
 
 class RunFailed(RuntimeError):
@@ -47,7 +44,7 @@ def airflow_env(settings: Settings) -> dict[str, str]:
         "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
         "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
         "AIRFLOW__CORE__PARALLELISM": "4",
-        "AIRFLOW__CORE__DEFAULT_TIMEZONE": "Asia/Shanghai",
+        "AIRFLOW__CORE__DEFAULT_TIMEZONE": TIMEZONE,
         "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": metadata,
         "AIRFLOW__API__WORKERS": "1",
         "AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK": "False",
@@ -61,8 +58,7 @@ def airflow_env(settings: Settings) -> dict[str, str]:
 
 def metadata_url(warehouse: str) -> str:
     """The `airflow` database on the warehouse's server, in SQLAlchemy's psycopg2 form."""
-    parts = urlsplit(warehouse)
-    return urlunsplit(("postgresql+psycopg2", parts.netloc, "/airflow", parts.query, ""))
+    return other_database(warehouse, "airflow", scheme="postgresql+psycopg2")
 
 
 def prepare_airflow(settings: Settings) -> None:
@@ -97,12 +93,11 @@ def run_nightly(settings: Settings, business_date: date) -> RunResult:
 
 def logical_date_for(business_date: date) -> datetime:
     """The scheduled run for a business date starts at 02:00 Shanghai time the next day."""
-    return datetime.combine(business_date + timedelta(days=1), RUN_HOUR, TIMEZONE)
+    return datetime.combine(business_date + timedelta(days=1), NIGHTLY_RUN, ZoneInfo(TIMEZONE))
 
 
 def airflow_executable() -> str:
-    beside = Path(sys.executable).with_name("airflow")
-    return str(beside) if beside.exists() else "airflow"
+    return venv_command("airflow")
 
 
 def _child(business_date: date, result_file: Path) -> None:

@@ -7,14 +7,13 @@ from dataclasses import asdict
 from datetime import UTC, date, datetime, timedelta
 
 from zhuanhua import report, transform
-from zhuanhua.config import Settings, load_settings
+from zhuanhua.config import TIMEZONE, Settings, load_settings
 from zhuanhua.feeds import FEEDS
 from zhuanhua.landing import Landing
 from zhuanhua.loader import load_files
 from zhuanhua.warehouse import connect, ensure_schema
 
 log = logging.getLogger(__name__)
-TIMEZONE = "Asia/Shanghai"
 
 
 def business_date_of(params: dict, logical_date: datetime | None) -> date:

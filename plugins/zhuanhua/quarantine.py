@@ -139,6 +139,8 @@ def _recheck(conn: psycopg.Connection, feed: Feed,
 def _raw_rows(conn: psycopg.Connection, feed: Feed,
               held: list[dict]) -> tuple[pd.DataFrame, dict[int, str]]:
     """The held rows as first received, with their file's date and name fields."""
+    from zhuanhua.loader import with_file_columns
+
     names = [c.name for c in feed.columns]
     records, broken = [], {}
     for position, row in enumerate(held):
@@ -156,11 +158,8 @@ def _raw_rows(conn: psycopg.Connection, feed: Feed,
                                   (row["batch_id"], row["row"])).fetchone()
             records.append(list(values))
     frame = pd.DataFrame(records, columns=names, dtype=object)
-    frame["business_date"] = [h["business_date"].isoformat() for h in held]
-    frame["file_name"] = [h["file"] for h in held]
-    for name in feed.file_fields:
-        frame[name] = [feed.fields_from_name(h["file"])[name] for h in held]
-    return frame, broken
+    return with_file_columns(frame, feed, [h["file"] for h in held],
+                             [h["business_date"] for h in held]), broken
 
 
 def _load(conn: psycopg.Connection, feed: Feed, row: dict, typed: pd.Series) -> None:

@@ -66,7 +66,7 @@ def fetch(conn: psycopg.Connection, business_date: date) -> list[dict]:
              "recorded_at": r["recorded_at"].isoformat()} for r in rows]
 
 
-def rejected_files(conn: psycopg.Connection, business_date: date) -> list[tuple[str, str]]:
+def file_problems(conn: psycopg.Connection, business_date: date) -> list[tuple[str, str]]:
     """Files rejected (unreadable) or held whole (too many bad rows), with the cause, and
     files whose row count is far from the recent ones (a warning)."""
     return conn.execute(

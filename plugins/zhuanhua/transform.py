@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
-import sys
-from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from zhuanhua.config import Settings
+from zhuanhua.config import Settings, venv_command
 from zhuanhua.warehouse import warehouse_url
 
 
@@ -37,16 +34,11 @@ def dbt_env(settings: Settings) -> dict[str, str]:
     }
 
 
-def dbt_executable() -> str:
-    beside = Path(sys.executable).with_name("dbt")
-    return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
-
-
 def run_dbt(settings: Settings, *args: str) -> str:
     """Run one dbt command; return its output, or raise with the failing part of it."""
     env = {**os.environ, **dbt_env(settings)}
     done = subprocess.run(
-        [dbt_executable(), *args], env=env, cwd=settings.dbt_project_dir,
+        [venv_command("dbt"), *args], env=env, cwd=settings.dbt_project_dir,
         capture_output=True, text=True,
     )
     if done.returncode != 0:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from importlib import resources
+from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 
@@ -18,6 +19,12 @@ SQL_TYPES = {Kind.TEXT: "text", Kind.CODE: "text", Kind.DATE: "date",
 def warehouse_url(settings: Settings) -> str:
     """ZHUANHUA_WAREHOUSE_URL when set, else the embedded server's (which must be running)."""
     return settings.warehouse_url or EmbeddedServer(settings.home).url("warehouse")
+
+
+def other_database(url: str, database: str, scheme: str | None = None) -> str:
+    """The same server and login, another database (and, for SQLAlchemy, another scheme)."""
+    parts = urlsplit(url)
+    return urlunsplit((scheme or parts.scheme, parts.netloc, f"/{database}", parts.query, ""))
 
 
 def connect(settings: Settings, **kwargs) -> psycopg.Connection:
