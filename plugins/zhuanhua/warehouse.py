@@ -10,6 +10,7 @@ import psycopg
 from zhuanhua.config import Settings
 from zhuanhua.embedded_db import EmbeddedServer
 from zhuanhua.feeds import FEEDS, Feed, Kind
+from zhuanhua.personal import ensure_key
 
 SQL_TYPES = {Kind.TEXT: "text", Kind.CODE: "text", Kind.DATE: "date",
              Kind.AMOUNT: "numeric(20, 6)", Kind.DECIMAL: "numeric(20, 6)",
@@ -44,6 +45,8 @@ def ensure_schema(conn: psycopg.Connection) -> None:
         for feed in FEEDS.values():
             conn.execute(raw_table_ddl(feed))
             conn.execute(checked_table_ddl(feed))
+            conn.execute(checked_upgrade_ddl(feed))
+        ensure_key(conn)
 
 
 def raw_columns(feed: Feed) -> list[str]:
@@ -81,7 +84,23 @@ create table if not exists checked.{feed.name} (
     row_no        integer not null,
     business_date date not null,
 {columns},
+    checked_at    timestamptz not null default clock_timestamp(),
     primary key (batch_id, row_no)
 );
 comment on table checked.{feed.name} is
     'Rows of current {feed.name} file versions that passed the checks, typed.'"""
+
+
+def checked_upgrade_ddl(feed: Feed) -> str:
+    """`checked_at` (when a row passed: loaded or released) lets dbt models build
+    incrementally; tables made before it existed get it, and only then (an ALTER locks)."""
+    return f"""
+do $$
+begin
+    if not exists (select 1 from information_schema.columns where table_schema = 'checked'
+                   and table_name = '{feed.name}' and column_name = 'checked_at') then
+        alter table checked.{feed.name}
+            add column checked_at timestamptz not null default clock_timestamp();
+    end if;
+end
+$$"""

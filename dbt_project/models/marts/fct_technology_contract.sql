@@ -1,5 +1,5 @@
 -- One row per registered technology contract, in its current state.
--- Natural persons (性质 400) are private: their names never reach this table.
+-- Natural persons (性质 400) appear by keyed hash only; organisations by their key.
 
 with
 
@@ -27,6 +27,12 @@ divisions as (
 
 ),
 
+organizations as (
+
+    select * from {{ ref('int_organizations_resolved') }}
+
+),
+
 final as (
 
     select
@@ -39,26 +45,30 @@ final as (
         t.reporting_type,
         c.technology_field,
         c.ip_type,
+        c.related_patent_nos,
         c.signing_date,
         c.valid_from,
         c.valid_to,
-        case when c.seller_nature = '400' then null else c.seller_name end as seller_name,
+        c.seller_name,
         c.seller_uscc,
+        so.organization_key as seller_organization_key,
+        c.seller_person_key,
         c.seller_nature,
         sn.reporting_group as seller_group,
         c.seller_division,
-        case when sd.parent_code = '{{ var("region") }}' then c.seller_division end
-            as seller_county_code,
+        {{ county_in_city('c.seller_division') }} as seller_county_code,
         sd.division_name as seller_division_name,
-        case when c.buyer_nature = '400' then null else c.buyer_name end as buyer_name,
+        c.buyer_name,
         c.buyer_uscc,
+        bo.organization_key as buyer_organization_key,
+        c.buyer_person_key,
         c.buyer_nature,
         bn.reporting_group as buyer_group,
         c.buyer_country,
         c.buyer_division,
         {{ technology_flow('c.buyer_country', 'c.buyer_division') }} as technology_flow,
-        left(c.seller_division, 4) = left('{{ var("region") }}', 4) as is_output,
-        coalesce(left(c.buyer_division, 4) = left('{{ var("region") }}', 4), false) as is_absorbed,
+        {{ is_in_city('c.seller_division') }} as is_output,
+        {{ is_in_city('c.buyer_division') }} as is_absorbed,
         c.contract_amount,
         c.technology_amount,
         c.plan_level,
@@ -73,6 +83,10 @@ final as (
     left join natures as sn on sn.nature_code = c.seller_nature
     left join natures as bn on bn.nature_code = c.buyer_nature
     left join divisions as sd on sd.division_code = c.seller_division
+    left join organizations as so on so.mention_id
+        = {{ mention_id('c.seller_name', 'c.seller_division', 'c.seller_uscc') }}
+    left join organizations as bo on bo.mention_id
+        = {{ mention_id('c.buyer_name', 'c.buyer_division', 'c.buyer_uscc') }}
 
 )
 

@@ -106,6 +106,25 @@ def first_bad_item(cell: str | None, is_good) -> str | None:
     return None
 
 
+def canonical_patent_list(cell: str | None) -> str | None:
+    """A list of patent numbers as the warehouse stores it: canonical forms joined by `;`.
+
+    A cell with a bad item stays as written: its row is quarantined by `no_bad_item`.
+    """
+    import re
+
+    from zhuanhua.identifiers import BadPatentNumber, canonical_patent_no
+
+    if cell is None:
+        return None
+    try:
+        numbers = [canonical_patent_no(i.strip()) for i in re.split(LIST_SEPARATORS, cell)
+                   if i.strip()]
+    except BadPatentNumber:
+        return cell
+    return ";".join(dict.fromkeys(numbers)) or None
+
+
 def no_bad_item(feed: Feed, helper: str, column: str, message: str, name: str,
                 severity: Severity = "reject") -> Rule:
     """The helper column holds a list cell's first bad item; it must be empty."""

@@ -110,3 +110,24 @@ create table if not exists audit.nightly_feed_summary (
     recorded_at      timestamptz not null default now(),
     primary key (business_date, feed)
 );
+
+-- Keyed hash of personal data (domain.md §12): people appear in the warehouse's models by
+-- HMAC-SHA256 of a normalised identifier under a key kept here, never in clear. The key
+-- is written once per warehouse by `zhuanhua` (see personal.py); only its pads are stored,
+-- and the function runs with its owner's rights so readers of the marts never see them.
+create schema if not exists private;
+create table if not exists private.person_hash_key (
+    one_row   boolean primary key default true check (one_row),
+    inner_pad bytea not null check (length(inner_pad) = 64),
+    outer_pad bytea not null check (length(outer_pad) = 64),
+    created_at timestamptz not null default now()
+);
+comment on table private.person_hash_key is 'The HMAC pads of the key that hashes personal data (人员标识密钥). Never granted to readers.';
+create or replace function private.person_key(value text) returns text
+language sql stable security definer set search_path = pg_catalog, private
+as $$
+    select encode(sha256(k.outer_pad || sha256(k.inner_pad || convert_to(value, 'UTF8'))), 'hex')
+    from private.person_hash_key as k
+    where value is not null
+$$;
+comment on function private.person_key(text) is 'HMAC-SHA256 (hex) of a normalised personal identifier under the warehouse key. 个人信息键控哈希';

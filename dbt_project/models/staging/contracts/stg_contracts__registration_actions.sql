@@ -1,3 +1,5 @@
+-- One row per registration action. Natural-person parties (性质 400) appear by keyed hash.
+
 with
 
 source as (
@@ -12,6 +14,7 @@ renamed as (
         batch_id,
         row_no,
         business_date,
+        checked_at,
         registration_no,
         registration_status,
         registration_date,
@@ -21,12 +24,16 @@ renamed as (
         signing_date,
         valid_from,
         valid_to,
-        seller_name,
+        case when seller_nature <> '400' then seller_name end as seller_name,
         seller_uscc,
+        case when seller_nature = '400' then {{ person_key('seller_name') }} end
+            as seller_person_key,
         seller_nature,
         seller_division,
-        buyer_name,
+        case when buyer_nature <> '400' then buyer_name end as buyer_name,
         buyer_uscc,
+        case when buyer_nature = '400' then {{ person_key('buyer_name') }} end
+            as buyer_person_key,
         buyer_nature,
         coalesce(buyer_country, 'CN') as buyer_country,
         buyer_division,
@@ -34,7 +41,7 @@ renamed as (
         technology_amount,
         technology_field,
         ip_type,
-        related_patents,
+        {{ list_items('related_patents') }} as related_patent_nos,
         plan_level,
         coalesce(open_competition = '是', false) as is_open_competition
 

@@ -1,0 +1,42 @@
+-- One row per party named by a legal event, with its role: before/after a transfer,
+-- licensor/licensee, pledgor/pledgee. A party that is a person appears by keyed hash only.
+
+with
+
+source as (
+
+    select * from {{ source('patents', 'patent_events') }}
+
+),
+
+renamed as (
+
+    select
+        source.batch_id,
+        source.row_no,
+        source.event_id,
+        source.application_no,
+        source.event_code,
+        source.effective_date,
+        roles.party_role,
+        party.position::integer as party_order,
+        case when not {{ is_person_name("party.value->>'name'", "party.value->>'uscc'") }}
+            then party.value->>'name' end as party_name,
+        nullif(party.value->>'uscc', '') as party_uscc,
+        nullif(party.value->>'region_code', '') as party_division,
+        case when {{ is_person_name("party.value->>'name'", "party.value->>'uscc'") }}
+            then {{ person_key("party.value->>'name'") }} end as party_person_key
+
+    from source
+    cross join lateral (
+        values ('before', source.parties_before), ('after', source.parties_after),
+               ('licensor', source.licensor), ('licensee', source.licensee),
+               ('pledgor', source.pledgor), ('pledgee', source.pledgee)
+    ) as roles (party_role, parties)
+    cross join lateral jsonb_array_elements(
+        case when jsonb_typeof(roles.parties) = 'array' then roles.parties else '[]' end
+    ) with ordinality as party (value, position)
+
+)
+
+select * from renamed

@@ -1,0 +1,36 @@
+"""Personal data by keyed hash (domain.md §12): the key, and the same hash in Python.
+
+The warehouse computes `private.person_key(value)` in SQL (HMAC-SHA256); this module writes
+its key once per warehouse and computes the identical value where Python needs it (tests,
+exports). Only the HMAC pads are stored: they are the key, in the form SHA-256 needs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+import psycopg
+
+BLOCK = 64  # SHA-256 block size: HMAC pads the key to it
+
+
+def pads(key: bytes) -> tuple[bytes, bytes]:
+    """HMAC's inner and outer pads of a key (RFC 2104)."""
+    if len(key) > BLOCK:
+        key = hashlib.sha256(key).digest()
+    key = key.ljust(BLOCK, b"\0")
+    return bytes(b ^ 0x36 for b in key), bytes(b ^ 0x5C for b in key)
+
+
+def person_key(value: str, key: bytes) -> str:
+    return hmac.new(key, value.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def ensure_key(conn: psycopg.Connection, key: bytes | None = None) -> None:
+    """Write the warehouse's key once: a given key (to share hashes between warehouses), else
+    32 random bytes. An existing key is never replaced: that would change every hash."""
+    inner, outer = pads(key or secrets.token_bytes(32))
+    conn.execute("insert into private.person_hash_key (inner_pad, outer_pad) values (%s, %s) "
+                 "on conflict do nothing", (inner, outer))
