@@ -21,7 +21,7 @@ from zhuanhua.config import Settings, load_settings
 from zhuanhua.embedded_db import EmbeddedServer
 
 _HOME = Path(tempfile.mkdtemp(prefix="zhuanhua-test-"))
-LAYERS = ("raw", "checked", "quarantine", "audit", "staging", "intermediate", "marts",
+LAYERS = ("raw", "checked", "quarantine", "audit", "staging", "intermediate", "marts", "steward",
           "reference")
 
 
@@ -63,14 +63,28 @@ def airflow_ready(settings: Settings) -> Settings:
 @pytest.fixture
 def warehouse(settings: Settings):
     """An empty warehouse (every layer dropped and the loader's schema recreated)."""
-    from zhuanhua.warehouse import connect, ensure_schema
+    from zhuanhua.warehouse import connect
 
     with connect(settings) as conn:
-        for schema in LAYERS:
-            conn.execute(f"drop schema if exists {schema} cascade")
-        conn.commit()
-        ensure_schema(conn)
+        empty_warehouse(conn)
         yield conn
+
+
+def empty_warehouse(conn: psycopg.Connection) -> None:
+    """Drop every layer and recreate the loader's schema."""
+    from zhuanhua.warehouse import ensure_schema
+
+    for schema in LAYERS:
+        conn.execute(f"drop schema if exists {schema} cascade")
+    ensure_schema(conn)
+
+
+def load_all_feeds(settings: Settings, business_date) -> None:
+    """Every feed's files up to the date, patents before their events, as the DAG orders."""
+    from zhuanhua.pipeline import load_feed
+
+    for feed in ("contracts", "loans", "patents", "patent_events"):
+        load_feed(feed, business_date, settings)
 
 
 @pytest.fixture

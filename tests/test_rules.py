@@ -190,3 +190,14 @@ def test_a_rule_whose_column_is_missing_is_an_error_not_a_pass():
     frame["business_date"], frame["file_name"] = "2024-06-03", "a"  # no derived columns
     with pytest.raises(RuntimeError, match="product_ceiling"):
         checks.validate("loans", rules_for("loans"), frame)
+
+
+def test_patent_lists_are_stored_canonical_and_empty_cells_stay_empty():
+    import pandas as pd
+
+    from zhuanhua.rules.common import canonical_patent_lists
+
+    cells = pd.Series(["ZL202310397744.0、cn 2023 1 0397744.0；95115608.X", None, "2024ABC"],
+                      dtype=object)
+    assert canonical_patent_lists(cells).tolist() == [
+        "202310397744.0;95115608.X", None, "2024ABC"]

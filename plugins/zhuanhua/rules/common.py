@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import great_expectations.expectations as gxe
+import pandas as pd
 
 from zhuanhua.checks import Rule, Severity
 from zhuanhua.feeds import Feed
@@ -123,6 +124,13 @@ def canonical_patent_list(cell: str | None) -> str | None:
     except BadPatentNumber:
         return cell
     return ";".join(dict.fromkeys(numbers)) or None
+
+
+def canonical_patent_lists(cells: pd.Series) -> pd.Series:
+    """`canonical_patent_list` of each cell; empty cells stay None (not NaN, which COPY
+    would write as the text 'nan')."""
+    return pd.Series([canonical_patent_list(c) if isinstance(c, str) else None for c in cells],
+                     index=cells.index, dtype=object)
 
 
 def no_bad_item(feed: Feed, helper: str, column: str, message: str, name: str,

@@ -12,7 +12,7 @@ from zhuanhua.config import load_settings
 from zhuanhua.feeds import CONTRACTS as FEED
 from zhuanhua.identifiers import patent_no_is_valid
 from zhuanhua.rules.common import (
-    canonical_patent_list,
+    canonical_patent_lists,
     first_bad_item,
     known_division,
     matches,
@@ -113,5 +113,4 @@ def derive(typed: pd.DataFrame, conn: psycopg.Connection | None) -> None:
     typed["top_percent_threshold"] = threshold
     typed["bad_related_patent"] = typed["related_patents"].map(
         lambda cell: first_bad_item(cell, patent_no_is_valid), na_action="ignore")
-    typed["related_patents"] = typed["related_patents"].map(canonical_patent_list,
-                                                      na_action="ignore")
+    typed["related_patents"] = canonical_patent_lists(typed["related_patents"])

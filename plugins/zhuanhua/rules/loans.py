@@ -13,7 +13,7 @@ from zhuanhua.checks import Rule
 from zhuanhua.feeds import LOANS as FEED
 from zhuanhua.identifiers import patent_no_is_valid
 from zhuanhua.rules.common import (
-    canonical_patent_list,
+    canonical_patent_lists,
     first_bad_item,
     known_division,
     no_bad_item,
@@ -88,8 +88,7 @@ def derive(typed: pd.DataFrame) -> None:
     qualifications = set(codes.code_list("qualification"))
     typed["bad_pledged_patent"] = typed["pledged_patents"].map(
         lambda cell: first_bad_item(cell, patent_no_is_valid), na_action="ignore")
-    typed["pledged_patents"] = typed["pledged_patents"].map(canonical_patent_list,
-                                                      na_action="ignore")
+    typed["pledged_patents"] = canonical_patent_lists(typed["pledged_patents"])
     typed["unknown_qualification"] = typed["qualifications"].map(
         lambda cell: first_bad_item(cell, qualifications.__contains__), na_action="ignore")
     typed["product_ceiling"] = [
