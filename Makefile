@@ -11,7 +11,7 @@ help:
 	@echo "make demo     set up, synthesise a few days of feeds, run each night through Airflow"
 	@echo "make test     set up, then the whole suite against a throwaway PostgreSQL"
 	@echo "make airflow  Airflow 3 standalone (UI on http://127.0.0.1:8080) with the project's DAGs"
-	@echo "make bench    load a generated province-scale year; rates against bare COPY"
+	@echo "make bench    load a generated province-scale year (rates against bare COPY), then dbt build it"
 	@echo "make lint     ruff"
 	@echo "make stop     stop the embedded warehouse"
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pendulum
 from airflow.sdk import Asset, Param, dag, get_current_context, task
 
-from zhuanhua.config import NIGHTLY_RUN, TIMEZONE
+from zhuanhua.config import NIGHTLY_RUN, TIMEZONE, load_settings
 from zhuanhua.feeds import FEEDS
+from zhuanhua.transform import warehouse_task_group
 
 # one asset per feed: the checked rows downstream steps (and other DAGs) wait for
 FEED_ASSETS = {name: Asset(name=f"checked_{name}", uri=f"zhuanhua://warehouse/checked/{name}")
@@ -39,7 +40,8 @@ Runs at 02:00 Asia/Shanghai for the previous business date (or the `business_dat
    of the feed (and any earlier file not yet loaded) from the landing area, check every row,
    and load it or quarantine it. A file that cannot be read is recorded as rejected; the
    night goes on. Each emits its feed's asset.
-2. **build_warehouse** — `dbt build`: seeds, staging, marts and their tests; beside it
+2. **build_warehouse** — the dbt project rendered by Cosmos: one `dbt build` (seeds,
+   staging, intermediate, marts, tests) watched model by model; beside it
    **build_data_docs** renders the Great Expectations Data Docs of the night's checks.
 3. **record_summary** — per feed: files and rows received / loaded / quarantined, into
    `audit.nightly_feed_summary` (`zhuanhua report --date D` prints it).
@@ -52,20 +54,14 @@ def zhuanhua_nightly():
 
         return load(feed, _business_date())
 
-    @task(outlets=[MARTS], doc_md="`dbt build` of the warehouse after the checks.")
-    def build_warehouse(loaded: list[dict]) -> str:
-        from zhuanhua.pipeline import build_warehouse as build
-
-        return build()
-
     @task(doc_md="Render the Great Expectations Data Docs of the night's validations.")
     def build_data_docs(loaded: list[dict]) -> str:
         from zhuanhua.pipeline import build_data_docs as build
 
         return build()
 
-    @task(doc_md="Record the night's per-feed summary in the audit schema.")
-    def record_summary(loaded: list[dict], built: str) -> list[dict]:
+    @task(outlets=[MARTS], doc_md="Record the night's per-feed summary in the audit schema.")
+    def record_summary(loaded: list[dict]) -> list[dict]:
         from zhuanhua.pipeline import record_summary as record
 
         started = min(pendulum.parse(feed["started_at"]) for feed in loaded)
@@ -76,7 +72,8 @@ def zhuanhua_nightly():
     loads["patents"] >> loads["patent_events"]  # an event's patent may arrive the same night
     loaded = list(loads.values())
     build_data_docs(loaded)
-    record_summary(loaded, build_warehouse(loaded))
+    warehouse = warehouse_task_group(load_settings(), group_id="build_warehouse")
+    loaded >> warehouse >> record_summary(loaded)
 
 
 zhuanhua_nightly()

@@ -4,8 +4,10 @@ worked out by hand; no person's name or identity number reaches them."""
 from __future__ import annotations
 
 import dataclasses
+import re
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -155,6 +157,48 @@ def test_marts_describe_every_column_in_postgres(built):
                            join pg_namespace as n on n.oid = t.relnamespace
                            where n.nspname = 'marts' and t.relkind = 'r'
                              and obj_description(t.oid) !~ '[一-龥]'""") == [(0,)]
+
+
+def test_dbt_docs_generate_describes_the_marts(built, settings):
+    import json
+
+    transform.run_dbt(settings, "docs", "generate")
+    catalog = json.loads((settings.home / "dbt" / "target" / "catalog.json").read_text())
+    chain = catalog["nodes"]["model.zhuanhua.fct_conversion_chain"]
+    assert "科技成果转化链" in chain["metadata"]["comment"]
+    assert chain["columns"]["stage_reached"]["comment"].endswith("到达阶段")
+
+
+GUIDE = Path(__file__).resolve().parents[1] / "docs" / "analyst-guide.md"
+
+
+def guide_questions() -> list[tuple[str, str, list[list[str]]]]:
+    """Each question of the analyst guide: its title, its SQL, and the table it shows."""
+    found = re.findall(r"^### (\d+\. [^\n]+)\n.*?```sql\n(.+?)```\n\n((?:\|[^\n]*\|\n)+)",
+                       GUIDE.read_text(encoding="utf-8"), flags=re.M | re.S)
+    return [(title, sql, [[c.strip() for c in line.strip().strip("|").split("|")]
+                          for line in table.splitlines() if not line.startswith("|---")])
+            for title, sql, table in found]
+
+
+def as_cell(value) -> str:
+    if value is None:
+        return ""
+    return ("true" if value else "false") if isinstance(value, bool) else str(value)
+
+
+def test_the_guide_answers_ten_questions():
+    assert [title.split(".")[0] for title, _, _ in guide_questions()] == [
+        str(n) for n in range(1, 11)]
+
+
+@pytest.mark.parametrize(("title", "sql", "table"), guide_questions(),
+                         ids=lambda v: v.split(".")[0] if isinstance(v, str) else None)
+def test_analyst_guide_query_returns_what_the_guide_shows(built, title, sql, table):
+    cursor = built.execute(sql)
+    shown = [[d.name for d in cursor.description]]
+    shown += [[as_cell(v) for v in row] for row in cursor.fetchall()]
+    assert shown == table, title
 
 
 MARTS_CONTENT = """select table_name from information_schema.tables

@@ -1,4 +1,5 @@
-"""`make bench`: the real load path against bare COPY, on a generated province-scale year.
+"""`make bench`: the real load path against bare COPY, on a generated province-scale year,
+then `dbt build` of the warehouse over that year, in full and for one more day.
 
 Everything runs in a separate `zhuanhua_bench` database on the warehouse's server, so the
 warehouse itself is untouched.
@@ -10,11 +11,11 @@ import dataclasses
 import io
 import shutil
 import time
-from datetime import date
+from datetime import date, timedelta
 
 import psycopg
 
-from zhuanhua import checks
+from zhuanhua import checks, transform
 from zhuanhua.config import Settings
 from zhuanhua.feeds import FEEDS
 from zhuanhua.landing import Landing
@@ -36,8 +37,9 @@ def run_bench(settings: Settings, scale: str = "province", days: int = 365) -> d
     landing = bench.home / "bench" / "landing"
     shutil.rmtree(landing, ignore_errors=True)
     started = time.perf_counter()
-    counts = generate(str(landing), date(2024, 1, 1), days, seed=7, scale=scale,
-                      defect_rate=0.01)
+    first = date(2024, 1, 1)
+    last = first + timedelta(days=days - 1)
+    counts = generate(str(landing), first, days + 1, seed=7, scale=scale, defect_rate=0.01)
     generated = time.perf_counter() - started
     print(f"generated {scale} scale, {days} days: {counts['files']} files, {counts['rows']:,} "
           f"rows in {generated:.1f} s ({counts['rows'] / generated:,.0f} rows/s)")
@@ -45,7 +47,7 @@ def run_bench(settings: Settings, scale: str = "province", days: int = 365) -> d
     with connect(bench) as conn:
         _reset(conn)
         for name, feed in FEEDS.items():
-            files = Landing(str(landing)).files(feed)
+            files = Landing(str(landing)).files(feed, last)
             validating = checks.SECONDS_VALIDATING[name]
             started = time.perf_counter()
             outcomes = load_files(conn, feed, ((f, Landing(str(landing)).read(f)) for f in files))
@@ -54,8 +56,28 @@ def run_bench(settings: Settings, scale: str = "province", days: int = 365) -> d
             results[name] = {"rows": rows, "load_s": elapsed,
                              "copy_s": _bare_copy(conn, name),
                              "validate_s": checks.SECONDS_VALIDATING[name] - validating}
-    _print(results)
+        _print(results)
+        results["dbt"] = _bench_dbt(conn, bench, str(landing), last + timedelta(days=1))
     return results
+
+
+def _bench_dbt(conn: psycopg.Connection, bench: Settings, landing: str, next_day: date) -> dict:
+    """A full `dbt build` over the year, then the next night's load and an incremental one."""
+    started = time.perf_counter()
+    transform.run_dbt(bench, "build", "--full-refresh")
+    full = time.perf_counter() - started
+    for feed in FEEDS.values():
+        files = Landing(landing).files(feed, next_day)
+        load_files(conn, feed, ((f, Landing(landing).read(f)) for f in files))
+    started = time.perf_counter()
+    transform.build(bench)
+    one_day = time.perf_counter() - started
+    facts = {table: conn.execute(f"select count(*) from marts.{table}").fetchone()[0]
+             for table in ("fct_technology_contract", "dim_patent", "fct_patent_event",
+                           "fct_tech_loan_snapshot", "fct_conversion_chain")}
+    print(f"dbt build, full: {full:.1f} s; one more day (incremental): {one_day:.1f} s; "
+          + ", ".join(f"{table} {rows:,}" for table, rows in facts.items()))
+    return {"full_s": full, "one_day_s": one_day, "rows": facts}
 
 
 def _bench_settings(settings: Settings) -> Settings:
@@ -68,7 +90,8 @@ def _bench_settings(settings: Settings) -> Settings:
 
 
 def _reset(conn: psycopg.Connection) -> None:
-    for schema in ("raw", "checked", "quarantine", "audit", "bench"):
+    for schema in ("raw", "checked", "quarantine", "audit", "bench", "staging",
+                   "intermediate", "marts", "steward", "reference"):
         conn.execute(f"drop schema if exists {schema} cascade")
     conn.execute("create schema bench")
     ensure_schema(conn)

@@ -53,6 +53,7 @@ def airflow_env(settings: Settings) -> dict[str, str]:
         "ZHUANHUA_REGION": settings.region,
         "ZHUANHUA_WAREHOUSE_URL": url,
         "NO_COLOR": "1",
+        "AIRFLOW__COSMOS__ENABLE_TELEMETRY": "False",  # no calls out of the bureau's network
     }
 
 

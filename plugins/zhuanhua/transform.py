@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from zhuanhua.config import Settings, venv_command
@@ -51,3 +52,52 @@ def run_dbt(settings: Settings, *args: str) -> str:
 def build(settings: Settings) -> str:
     """Seeds, models and tests in dependency order: one `dbt build`."""
     return run_dbt(settings, "build")
+
+
+def manifest(settings: Settings) -> Path:
+    """dbt's manifest of the project, parsed again when any project file is newer.
+
+    Cosmos renders the nightly DAG's dbt tasks from it; `dbt parse` needs no database.
+    """
+    path = settings.home / "dbt" / "target" / "manifest.json"
+    project = settings.dbt_project_dir
+    sources = [f for folder in ("models", "seeds", "macros") for f in (project / folder).rglob("*")]
+    newest = max(f.stat().st_mtime for f in [*sources, project / "dbt_project.yml"])
+    if not path.exists() or path.stat().st_mtime < newest:
+        run_dbt(settings, "parse")
+    return path
+
+
+def warehouse_task_group(settings: Settings, **kwargs):
+    """The dbt project as Airflow tasks (Cosmos): one task per seed and model, each a
+    `dbt build` of that node and its tests, run in-process by dbt's runner.
+
+    Cosmos' watcher mode (one `dbt build` watched by sensors) never finishes under
+    `dag.test()`, which runs the nightly DAG here; see docs/operations.md.
+    """
+    from cosmos import (
+        DbtTaskGroup,
+        ExecutionConfig,
+        ExecutionMode,
+        LoadMode,
+        ProfileConfig,
+        ProjectConfig,
+        RenderConfig,
+        TestBehavior,
+    )
+
+    env = dbt_env(settings)
+    return DbtTaskGroup(
+        project_config=ProjectConfig(dbt_project_path=settings.dbt_project_dir,
+                                     manifest_path=manifest(settings), env_vars=env,
+                                     install_dbt_deps=False),
+        profile_config=ProfileConfig(profile_name="zhuanhua", target_name="warehouse",
+                                     profiles_yml_filepath=settings.dbt_project_dir
+                                     / "profiles.yml"),
+        execution_config=ExecutionConfig(execution_mode=ExecutionMode.LOCAL,
+                                         dbt_executable_path=venv_command("dbt")),
+        render_config=RenderConfig(load_method=LoadMode.DBT_MANIFEST,
+                                   test_behavior=TestBehavior.BUILD,
+                                   should_detach_multiple_parents_tests=True),
+        **kwargs,
+    )
