@@ -6,7 +6,7 @@ import logging
 from dataclasses import asdict
 from datetime import UTC, date, datetime, timedelta
 
-from zhuanhua import report, transform
+from zhuanhua import report
 from zhuanhua.config import TIMEZONE, Settings, load_settings
 from zhuanhua.feeds import FEEDS
 from zhuanhua.landing import Landing
@@ -63,12 +63,6 @@ def build_data_docs() -> str:
     from zhuanhua.checks import build_data_docs as build
 
     return build()
-
-
-def build_warehouse(settings: Settings | None = None) -> str:
-    """`dbt build` of seeds, models and tests; return dbt's closing line."""
-    output = transform.build(settings or load_settings())
-    return output.strip().splitlines()[-1]
 
 
 def record_summary(business_date: date, run_id: str, started_at: datetime,

@@ -69,13 +69,29 @@ chains as (
 
 ),
 
+pledged_patents as (
+
+    select l.loan_key, pledged.application_no
+    from loans as l
+    cross join lateral unnest(l.pledged_patent_nos) as pledged (application_no)
+
+),
+
 financing_loans as (
 
-    select distinct c.chain_id, l.loan_key, l.disbursed_on, l.principal
+    -- loans the adopter drew, and loans pledging the patent (two joins a hash can run)
+    select c.chain_id, l.loan_key, l.disbursed_on, l.principal
     from chains as c
     inner join loans as l
-        on (l.borrower_uscc = c.adopter_organization_key
-            or c.application_no = any(l.pledged_patent_nos))
+        on l.borrower_uscc = c.adopter_organization_key
+        and l.disbursed_on between c.transfer_date and c.transfer_date + 730
+    where c.is_adopted
+    union
+    select c.chain_id, l.loan_key, l.disbursed_on, l.principal
+    from chains as c
+    inner join pledged_patents as p on p.application_no = c.application_no
+    inner join loans as l
+        on l.loan_key = p.loan_key
         and l.disbursed_on between c.transfer_date and c.transfer_date + 730
     where c.is_adopted
 
