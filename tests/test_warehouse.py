@@ -134,7 +134,7 @@ def test_persons_appear_by_keyed_hash_only(built):
            from marts.fct_technology_contract where seller_nature = '400'""",
         (example.PERSON_SELLER,)).fetchone()
     assert seller_key == expected and len(seller_key) == 64
-    for schema in ("marts", "steward"):
+    for schema in ("staging", "intermediate", "marts", "steward"):  # all that dbt builds
         tables = [r[0] for r in query(built, f"""select table_name from information_schema.tables
                                                 where table_schema = '{schema}'""")]
         for table in tables:

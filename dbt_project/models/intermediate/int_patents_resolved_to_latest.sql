@@ -46,7 +46,7 @@ final as (
         latest.grant_date,
         latest.ipc_main,
         latest.inventor_count,
-        jsonb_array_length(latest.applicants) as applicant_count,
+        latest.applicant_count,
         owner.applicant_name as owner_name,
         owner.applicant_uscc as owner_uscc,
         owner.applicant_division as owner_division,

@@ -1,4 +1,4 @@
--- One row per legal event delivered; parties stay nested (stg_patents__event_parties).
+-- One row per legal event delivered; its parties, one by one: stg_patents__event_parties.
 
 with
 
@@ -22,13 +22,7 @@ renamed as (
         effective_date,
         gazette_date,
         licence_type,
-        record_no,
-        parties_before,
-        parties_after,
-        licensor,
-        licensee,
-        pledgor,
-        pledgee
+        record_no
 
     from source
 

@@ -1,4 +1,5 @@
--- One row per bibliographic record delivered. Inventors are people: only their number stays.
+-- One row per bibliographic record delivered. Inventors are people, and an applicant may be:
+-- only their numbers stay here (applicants one by one: stg_patents__applicants).
 
 with
 
@@ -24,7 +25,7 @@ renamed as (
         grant_no,
         grant_date,
         ipc_main,
-        applicants,
+        coalesce(jsonb_array_length(applicants), 0) as applicant_count,
         coalesce(jsonb_array_length(inventors), 0) as inventor_count,
         legal_status as reported_legal_status,
         updated_at
