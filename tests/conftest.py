@@ -115,3 +115,21 @@ def zhuanhua_cli(*args: str, env: dict | None = None) -> subprocess.CompletedPro
 
 def table_rows(conn: psycopg.Connection, table: str, order_by: str) -> list[tuple]:
     return conn.execute(f"select * from {table} order by {order_by}").fetchall()
+
+
+@pytest.fixture(scope="module")
+def built(settings: Settings, tmp_path_factory: pytest.TempPathFactory):
+    """The worked example (tests/worked_example.py) loaded and built once per test module."""
+    from zhuanhua import transform
+    from zhuanhua.warehouse import connect
+
+    from . import worked_example
+
+    landing = tmp_path_factory.mktemp("landing")
+    worked_example.deliver(landing)
+    example = dataclasses.replace(settings, landing=str(landing), hold_share=1.0)
+    with connect(settings) as conn:
+        empty_warehouse(conn)
+        load_all_feeds(example, worked_example.LAST_DATE)
+        transform.build(example)
+        yield conn

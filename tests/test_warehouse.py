@@ -18,19 +18,6 @@ from . import worked_example as example
 from .conftest import empty_warehouse, load_all_feeds
 
 
-@pytest.fixture(scope="module")
-def built(settings, tmp_path_factory):
-    """The worked example loaded and built once for the module's tests."""
-    landing = tmp_path_factory.mktemp("landing")
-    example.deliver(landing)
-    example_settings = dataclasses.replace(settings, landing=str(landing), hold_share=1.0)
-    with connect(settings) as conn:
-        empty_warehouse(conn)
-        load_all_feeds(example_settings, example.LAST_DATE)
-        transform.build(example_settings)
-        yield conn
-
-
 def query(conn, sql: str) -> list[tuple]:
     return conn.execute(sql).fetchall()
 

@@ -91,6 +91,23 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--days", type=int, default=365)
     bench.set_defaults(handler=_bench)
 
+    access = verbs.add_parser("access", help="roles and logins (docs/security.md)")
+    acts = access.add_subparsers(required=True, metavar="ACTION")
+    acts.add_parser("apply", help="grant each role what it needs (also done by setup)"
+                    ).set_defaults(handler=_access_apply)
+    county = acts.add_parser("add-county", help="a county analyst's login, seeing its county")
+    county.add_argument("county", help="county-level division code, e.g. 510503")
+    county.add_argument("--login", required=True)
+    county.add_argument("--password-env", help="environment variable holding the password")
+    county.set_defaults(handler=_access_add_county)
+    login = acts.add_parser("add-login", help="a login in one of the roles")
+    login.add_argument("role", choices=["loader", "transformer", "steward", "analyst", "exporter"])
+    login.add_argument("login")
+    login.add_argument("--password-env", help="environment variable holding the password")
+    login.set_defaults(handler=_access_add_login)
+    acts.add_parser("rotate-key", help="hash persons under ZHUANHUA_PERSON_KEY from now on, "
+                    "and rebuild every model").set_defaults(handler=_access_rotate_key)
+
     airflow = verbs.add_parser("airflow", help="run an `airflow` command in the project's setup")
     airflow.add_argument("airflow_args", nargs=argparse.REMAINDER)
     airflow.set_defaults(handler=_airflow)
@@ -124,6 +141,7 @@ def _db(args, settings: Settings) -> int:
 
 
 def _setup(args, settings: Settings) -> int:
+    from zhuanhua.access import apply_roles
     from zhuanhua.orchestrate import prepare_airflow
     from zhuanhua.warehouse import connect, ensure_schema
 
@@ -131,8 +149,9 @@ def _setup(args, settings: Settings) -> int:
         EmbeddedServer(settings.home).start()
     with connect(settings) as conn:
         ensure_schema(conn)
+        apply_roles(conn)
     prepare_airflow(settings)
-    print("warehouse schemas and Airflow metadata are ready")
+    print("warehouse schemas, roles and Airflow metadata are ready")
     return 0
 
 
@@ -275,3 +294,55 @@ def _airflow(args, settings: Settings) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def _password(args) -> str | None:
+    if not args.password_env:
+        return None
+    if not os.environ.get(args.password_env):
+        raise ConfigError(f"{args.password_env} is not set")
+    return os.environ[args.password_env]
+
+
+def _access_apply(args, settings: Settings) -> int:
+    from zhuanhua.access import apply_roles
+    from zhuanhua.warehouse import connect
+
+    with connect(settings) as conn:
+        apply_roles(conn)
+    print("roles granted")
+    return 0
+
+
+def _access_add_county(args, settings: Settings) -> int:
+    from zhuanhua.access import add_county
+    from zhuanhua.warehouse import connect
+
+    with connect(settings) as conn:
+        add_county(conn, args.county, args.login, settings.region, _password(args))
+    print(f"{args.login}: county analyst of {args.county}")
+    return 0
+
+
+def _access_add_login(args, settings: Settings) -> int:
+    from zhuanhua.access import add_login
+    from zhuanhua.warehouse import connect
+
+    with connect(settings) as conn:
+        add_login(conn, args.role, args.login, _password(args))
+    print(f"{args.login}: {args.role}")
+    return 0
+
+
+def _access_rotate_key(args, settings: Settings) -> int:
+    from zhuanhua import transform
+    from zhuanhua.personal import rotate_key
+    from zhuanhua.warehouse import connect
+
+    if settings.person_key is None:
+        raise ConfigError("set ZHUANHUA_PERSON_KEY to the new key first")
+    with connect(settings) as conn:
+        rotate_key(conn, settings.person_key)
+    transform.run_dbt(settings, "build", "--full-refresh")
+    print("key rotated; every model rebuilt with the new hashes")
+    return 0

@@ -33,6 +33,7 @@ class Settings:
     region: str
     warehouse_url: str | None  # None: use the embedded server
     hold_share: float = 0.2  # a file with more bad rows than this share is held whole
+    person_key: bytes | None = None  # key of the personal-data hash; None: the warehouse's own
 
     @property
     def airflow_home(self) -> Path:
@@ -60,10 +61,17 @@ def load_settings() -> Settings:
         raise ConfigError("ZHUANHUA_HOLD_SHARE must be a number between 0 and 1") from None
     if not 0 < hold_share <= 1:
         raise ConfigError("ZHUANHUA_HOLD_SHARE must be a number between 0 and 1")
+    try:
+        person_key = bytes.fromhex(os.environ.get("ZHUANHUA_PERSON_KEY") or "") or None
+    except ValueError:
+        raise ConfigError("ZHUANHUA_PERSON_KEY must be hexadecimal (32 bytes or more)") from None
+    if person_key is not None and len(person_key) < 32:
+        raise ConfigError("ZHUANHUA_PERSON_KEY must be 32 bytes (64 hex digits) or more")
     return Settings(
         home=home,
         landing=landing,
         region=region,
         warehouse_url=os.environ.get("ZHUANHUA_WAREHOUSE_URL") or None,
         hold_share=hold_share,
+        person_key=person_key,
     )

@@ -28,9 +28,19 @@ def person_key(value: str, key: bytes) -> str:
     return hmac.new(key, value.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
-def ensure_key(conn: psycopg.Connection, key: bytes | None = None) -> None:
-    """Write the warehouse's key once: a given key (to share hashes between warehouses), else
-    32 random bytes. An existing key is never replaced: that would change every hash."""
-    inner, outer = pads(key or secrets.token_bytes(32))
+def ensure_key(conn: psycopg.Connection) -> None:
+    """Write the warehouse's key once: ZHUANHUA_PERSON_KEY when set (production: from the
+    secret store), else 32 random bytes. An existing key is kept: replacing it changes every
+    hash, which `rotate_key` does on purpose."""
+    from zhuanhua.config import load_settings
+
+    inner, outer = pads(load_settings().person_key or secrets.token_bytes(32))
     conn.execute("insert into private.person_hash_key (inner_pad, outer_pad) values (%s, %s) "
                  "on conflict do nothing", (inner, outer))
+
+
+def rotate_key(conn: psycopg.Connection, key: bytes) -> None:
+    """Replace the key; every hash changes, so the models must be rebuilt in full after."""
+    inner, outer = pads(key)
+    conn.execute("update private.person_hash_key set inner_pad = %s, outer_pad = %s, "
+                 "created_at = now()", (inner, outer))

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 
+from zhuanhua.access import ensure_roles
 from zhuanhua.config import Settings
 from zhuanhua.embedded_db import EmbeddedServer
 from zhuanhua.feeds import FEEDS, Feed, Kind
@@ -47,6 +48,7 @@ def ensure_schema(conn: psycopg.Connection) -> None:
             conn.execute(checked_table_ddl(feed))
             conn.execute(checked_upgrade_ddl(feed))
         ensure_key(conn)
+        ensure_roles(conn)
 
 
 def raw_columns(feed: Feed) -> list[str]:

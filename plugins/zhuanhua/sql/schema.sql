@@ -131,3 +131,13 @@ as $$
     where value is not null
 $$;
 comment on function private.person_key(text) is 'HMAC-SHA256 (hex) of a normalised personal identifier under the warehouse key. 个人信息键控哈希';
+
+-- Which county each county analyst's login sees (the marts' row security reads it).
+create schema if not exists access;
+create table if not exists access.county_login (
+    login_name  text primary key,
+    county_code text not null,
+    created_at  timestamptz not null default now()
+);
+comment on table access.county_login is 'County analysts'' logins and the county-level division each may see. 区县用户';
+

@@ -1,0 +1,33 @@
+-- Who may read and write what (docs/security.md), on the schemas the loader owns. The
+-- group roles themselves are made by schema.sql; people and services log in as their own
+-- roles, made members of these (`zhuanhua access ...`). Applied by `zhuanhua setup`; safe
+-- to apply again. dbt grants the marts and sets their row security at each build.
+-- Nobody but its owner may use a schema unless granted here.
+revoke all on schema raw, checked, quarantine, audit, private, access from public;
+revoke all on all tables in schema raw, checked, quarantine, audit, private, access from public;
+revoke execute on function private.person_key(text) from public;
+
+-- loader: lands files (raw, ledger, checked, quarantine, the night's summary).
+grant usage on schema raw, checked, quarantine, audit to loader;
+grant select, insert, update, delete on all tables in schema raw, checked, quarantine, audit
+    to loader;
+
+-- transformer (dbt): reads the checked rows and the ledger, builds the dbt schemas,
+-- hashes persons.
+grant usage on schema checked, raw to transformer;
+grant select on all tables in schema checked to transformer;
+grant select on raw.batch_ledger to transformer;
+grant usage on schema private to transformer;
+grant execute on function private.person_key(text) to transformer;
+grant usage on schema access to transformer;
+grant select on access.county_login to transformer;
+
+-- steward: reads raw rows (the only role that sees persons in clear), releases and waives.
+grant usage on schema raw, checked, quarantine, audit to steward;
+grant select on all tables in schema raw, checked, quarantine, audit to steward;
+grant insert on all tables in schema checked to steward;
+grant update on raw.batch_ledger, quarantine.held_row to steward;
+
+-- county analysts look up their own county (row security on the marts uses this table).
+grant usage on schema access to county_analyst;
+grant select on access.county_login to county_analyst;
