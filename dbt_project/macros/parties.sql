@@ -40,3 +40,15 @@
     array(select distinct trim(item) from unnest(regexp_split_to_array({{ cell }}, '[;；,、]'))
           as item where trim(item) <> '' order by 1)
 {%- endmacro %}
+
+{#- A party of a JSON Lines record ({name, uscc, region_code}) as columns `<prefix>_name`,
+    `_uscc`, `_division`, `_person_key`: a person's name never leaves as text. -#}
+{% macro party_fields(party, prefix) -%}
+    {%- set name = party ~ "->>'name'" -%}
+    {%- set uscc = party ~ "->>'uscc'" -%}
+    case when not {{ is_person_name(name, uscc) }} then {{ name }} end as {{ prefix }}_name,
+        nullif({{ uscc }}, '') as {{ prefix }}_uscc,
+        nullif({{ party }}->>'region_code', '') as {{ prefix }}_division,
+        case when {{ is_person_name(name, uscc) }} then {{ person_key(name) }} end
+            as {{ prefix }}_person_key
+{%- endmacro %}

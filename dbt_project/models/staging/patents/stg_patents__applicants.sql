@@ -17,12 +17,7 @@ renamed as (
         source.application_no,
         source.updated_at,
         applicant.position::integer as applicant_order,
-        case when not {{ is_person_name("applicant.party->>'name'", "applicant.party->>'uscc'") }}
-            then applicant.party->>'name' end as applicant_name,
-        nullif(applicant.party->>'uscc', '') as applicant_uscc,
-        nullif(applicant.party->>'region_code', '') as applicant_division,
-        case when {{ is_person_name("applicant.party->>'name'", "applicant.party->>'uscc'") }}
-            then {{ person_key("applicant.party->>'name'") }} end as applicant_person_key
+        {{ party_fields('applicant.party', 'applicant') }}
 
     from source
     cross join lateral jsonb_array_elements(source.applicants)

@@ -20,12 +20,7 @@ renamed as (
         source.effective_date,
         roles.party_role,
         party.position::integer as party_order,
-        case when not {{ is_person_name("party.value->>'name'", "party.value->>'uscc'") }}
-            then party.value->>'name' end as party_name,
-        nullif(party.value->>'uscc', '') as party_uscc,
-        nullif(party.value->>'region_code', '') as party_division,
-        case when {{ is_person_name("party.value->>'name'", "party.value->>'uscc'") }}
-            then {{ person_key("party.value->>'name'") }} end as party_person_key
+        {{ party_fields('party.value', 'party') }}
 
     from source
     cross join lateral (
