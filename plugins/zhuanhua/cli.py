@@ -11,6 +11,7 @@ from datetime import date
 import psycopg
 
 from zhuanhua import report
+from zhuanhua.access import ROLES
 from zhuanhua.config import ConfigError, Settings, load_settings
 from zhuanhua.embedded_db import EmbeddedDbError, EmbeddedServer
 from zhuanhua.feeds import FEEDS
@@ -101,7 +102,8 @@ def _parser() -> argparse.ArgumentParser:
     county.add_argument("--password-env", help="environment variable holding the password")
     county.set_defaults(handler=_access_add_county)
     login = acts.add_parser("add-login", help="a login in one of the roles")
-    login.add_argument("role", choices=["loader", "transformer", "steward", "analyst", "exporter"])
+    login.add_argument("role", choices=[r for r in ROLES if r != "county_analyst"],
+                       help="county analysts: add-county")
     login.add_argument("login")
     login.add_argument("--password-env", help="environment variable holding the password")
     login.set_defaults(handler=_access_add_login)
