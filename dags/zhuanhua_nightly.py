@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 import pendulum
-from airflow.sdk import Asset, Param, dag, get_current_context, task
+from airflow.sdk import Param, dag, get_current_context, task
 
+from zhuanhua.assets import FEED_ASSETS, MARTS
 from zhuanhua.config import NIGHTLY_RUN, TIMEZONE, load_settings
-from zhuanhua.feeds import FEEDS
 from zhuanhua.transform import warehouse_task_group
-
-# one asset per feed: the checked rows downstream steps (and other DAGs) wait for
-FEED_ASSETS = {name: Asset(name=f"checked_{name}", uri=f"zhuanhua://warehouse/checked/{name}")
-               for name in FEEDS}
-MARTS = Asset(name="warehouse_marts", uri="zhuanhua://warehouse/marts")
 
 
 def _business_date():

@@ -14,13 +14,14 @@ from zhuanhua import report
 from zhuanhua.access import ROLES
 from zhuanhua.config import ConfigError, Settings, load_settings
 from zhuanhua.embedded_db import EmbeddedDbError, EmbeddedServer
+from zhuanhua.export.reconcile import ExportRefused
 from zhuanhua.feeds import FEEDS
 from zhuanhua.orchestrate import RunFailed
 from zhuanhua.quarantine import NotHeld
 from zhuanhua.transform import TransformError
 
 KNOWN_ERRORS = (ConfigError, EmbeddedDbError, RunFailed, TransformError, NotHeld, ValueError,
-                psycopg.Error, OSError)
+                ExportRefused, psycopg.Error, OSError)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -86,6 +87,17 @@ def _parser() -> argparse.ArgumentParser:
     waiving.add_argument("id", type=int)
     waiving.add_argument("--reason", required=True)
     waiving.set_defaults(handler=_quarantine_waive)
+
+    export = verbs.add_parser("export", help="the provincial statistics feed of one period")
+    export.add_argument("--period", required=True, help="YYYYMM, YYYYQn or YYYY")
+    export.add_argument("--region", help="the city (default: ZHUANHUA_REGION) or one of its "
+                                         "counties")
+    export.add_argument("--out", help="output folder (default: $ZHUANHUA_HOME/exports)")
+    export.add_argument("--waive", action="append", default=[], metavar="DATE[..DATE]",
+                        help="export although these days' files are missing (needs --reason)")
+    export.add_argument("--reason", help="why the waived days may be left out")
+    export.add_argument("--json", action="store_true")
+    export.set_defaults(handler=_export)
 
     bench = verbs.add_parser("bench", help="the load path against bare COPY on generated data")
     bench.add_argument("--scale", choices=["city", "province", "national"], default="province")
@@ -191,6 +203,23 @@ def _first_error(log_file) -> str:
     causes = [line.strip() for line in lines
               if "Error:" in line and not line.lstrip().startswith(("File ", "raise "))]
     return f"cause: {causes[-1]}\n" if causes else ""
+
+
+def _export(args, settings: Settings) -> int:
+    from zhuanhua.export.completeness import parse_waiver
+    from zhuanhua.export.provincial import export_period
+
+    waivers = tuple(parse_waiver(text, args.reason) for text in args.waive)
+    if args.reason and not waivers:
+        raise ValueError("--reason goes with --waive DATE[..DATE]")
+    result = export_period(settings, args.period, args.region, args.out, waivers)
+    if args.json:
+        print(json.dumps({"status": result.status, "version": result.stem,
+                          "folder": str(result.folder), "changed_cells": result.changes,
+                          "waived": result.waived}, ensure_ascii=False))
+    else:
+        print(result.message)
+    return 0
 
 
 def _report(args, settings: Settings) -> int:

@@ -31,3 +31,8 @@ grant update on raw.batch_ledger, quarantine.held_row to steward;
 -- county analysts look up their own county (row security on the marts uses this table).
 grant usage on schema access to county_analyst;
 grant select on access.county_login to county_analyst;
+
+-- exporter: reads the marts (granted by dbt), which files fed them, and records its versions.
+grant usage on schema raw, audit to exporter;
+grant select on raw.batch_ledger to exporter;
+grant select, insert on audit.provincial_export to exporter;

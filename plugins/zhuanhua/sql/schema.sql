@@ -141,3 +141,17 @@ create table if not exists access.county_login (
 );
 comment on table access.county_login is 'County analysts'' logins and the county-level division each may see. 区县用户';
 
+
+-- Every version of the provincial feed written (exports never overwrite a version).
+create table if not exists audit.provincial_export (
+    folder          text not null,
+    region          text not null,
+    period          text not null,
+    version         integer not null,
+    generated_at    timestamptz not null,
+    manifest_sha256 text not null,
+    changed_cells   integer not null default 0,
+    waivers         jsonb not null default '[]',
+    primary key (folder, region, period, version)
+);
+comment on table audit.provincial_export is 'Versions of the provincial statistics feed written (省级统计报送版本).';

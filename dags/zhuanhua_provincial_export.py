@@ -1,0 +1,53 @@
+"""The provincial statistics feed on its calendars: monthly, quarterly and annual exports."""
+
+from __future__ import annotations
+
+import pendulum
+from airflow.sdk import Param, dag, get_current_context, task
+
+from zhuanhua.assets import MARTS
+from zhuanhua.config import TIMEZONE
+from zhuanhua.export.schedule import CALENDARS
+
+
+def _export_dag(kind: str, cron: str, due: str):
+    @dag(
+        dag_id=f"zhuanhua_export_{kind}",
+        schedule=cron,
+        start_date=pendulum.datetime(2024, 1, 1, tz=TIMEZONE),
+        catchup=False,
+        max_active_runs=1,
+        tags=["zhuanhua", "export"],
+        params={"period": Param(None, type=["null", "string"],
+                                description="Period to export (default: the last one ended)"),
+                "region": Param(None, type=["null", "string"],
+                                description="The city (default) or one of its counties")},
+        doc_md=f"""
+### 转化 provincial feed, {kind}
+
+Runs at `{cron}` Asia/Shanghai, after that night's 02:00 nightly build, for the last
+{kind} period that has ended (or the `period` param); the province expects it {due}.
+
+**export** runs `zhuanhua export`: it refuses a period with a missing source file (the log
+names the files; load them or export by hand with `--waive`), stops when a table does not
+reconcile with table 1 or the marts, writes nothing when nothing changed since the last
+version, and otherwise writes the next version beside the earlier ones in
+`$ZHUANHUA_HOME/exports` with its change list. See `docs/operations.md`.
+""",
+    )
+    def export_dag():
+        @task(inlets=[MARTS], retries=0,  # a refusal is about the data: a retry cannot help
+              doc_md="Export the period: complete, reconciled, versioned (zhuanhua export).")
+        def export() -> dict:
+            from zhuanhua.export.schedule import run_scheduled
+
+            context = get_current_context()
+            return run_scheduled(kind, context["params"], context.get("logical_date"))
+
+        export()
+
+    return export_dag()
+
+
+for _kind, (_cron, _due) in CALENDARS.items():
+    _export_dag(_kind, _cron, _due)

@@ -1,0 +1,1 @@
+"""The provincial statistics feed (`shared/spec/provincial-feed.md`), exported from the marts."""

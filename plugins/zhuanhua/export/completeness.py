@@ -1,0 +1,116 @@
+"""Whether every source file of every business date in a period has been loaded.
+
+Each day brings one contracts file, one patents file, one patent-events file and one loans
+file per bank. The banks are ZHUANHUA_LOAN_BANKS when set, else every bank that has
+delivered, each from its first business date on (a bank that stops delivering is missed).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import date
+
+import psycopg
+
+from zhuanhua.export.periods import Period
+from zhuanhua.feeds import FEEDS
+
+DAILY = {"contracts": "contracts/contracts_{day}.csv|xlsx",
+         "patents": "patents/patents_{day}.jsonl",
+         "patent_events": "patents/patent_events_{day}.jsonl"}
+LOANS = "loans/loans_{bank}_{day}.csv|xlsx"
+
+
+@dataclass(frozen=True)
+class MissingFile:
+    day: date
+    file: str  # as the landing area would hold it
+    reason: str  # not received | rejected: … | held: …
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.file} ({self.reason})"
+
+
+@dataclass(frozen=True)
+class Waiver:
+    first: date
+    last: date
+    reason: str
+
+    def covers(self, day: date) -> bool:
+        return self.first <= day <= self.last
+
+    def as_json(self) -> dict:
+        return {"from": self.first.isoformat(), "to": self.last.isoformat(),
+                "reason": self.reason}
+
+
+def parse_waiver(text: str, reason: str | None) -> Waiver:
+    """`DATE` or `DATE..DATE` (ISO dates), which must come with a reason."""
+    if not reason or not reason.strip():
+        raise ValueError("--waive needs --reason TEXT: a waiver is recorded with its reason")
+    first, _, last = text.partition("..")
+    try:
+        first_day = date.fromisoformat(first.strip())
+        last_day = date.fromisoformat(last.strip()) if last else first_day
+    except ValueError:
+        raise ValueError(f"--waive {text!r}: write YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD") from None
+    if last_day < first_day:
+        raise ValueError(f"--waive {text!r}: the range ends before it starts")
+    return Waiver(first_day, last_day, reason.strip())
+
+
+def missing_files(conn: psycopg.Connection, period: Period) -> list[MissingFile]:
+    """The files of the period's days that are not loaded, day by day."""
+    latest = _latest_versions(conn, period)
+    banks = _expected_banks(conn)
+    missing = []
+    for day in period.days():
+        stamp = f"{day:%Y%m%d}"
+        expected = [(feed, pattern.format(day=stamp), None) for feed, pattern in DAILY.items()]
+        expected += [("loans", LOANS.format(bank=bank, day=stamp), bank)
+                     for bank, first in banks.items() if first <= day]
+        for feed, file, bank in expected:
+            status, error = latest.get((feed, day, bank), ("not received", None))
+            if status != "loaded":
+                reason = status if status == "not received" else f"{status}: {error or ''}"
+                missing.append(MissingFile(day, file, reason.rstrip(": ")))
+    return missing
+
+
+def _latest_versions(conn: psycopg.Connection, period: Period) -> dict:
+    """(feed, day, bank) → status and error of the latest version received."""
+    rows = conn.execute(
+        """select distinct on (feed, file_name) feed, file_name, business_date, status, error
+           from raw.batch_ledger where business_date between %s and %s
+           order by feed, file_name, batch_id desc""", (period.start, period.end)).fetchall()
+    latest: dict = {}
+    for feed, file_name, day, status, error in rows:
+        bank = FEEDS[feed].fields_from_name(file_name).get("bank_code")
+        key = (feed, day, bank)
+        if latest.get(key, ("",))[0] != "loaded":  # a .csv and an .xlsx: either one loaded
+            latest[key] = (status, error)
+    return latest
+
+
+def _expected_banks(conn: psycopg.Connection) -> dict[str, date]:
+    configured = [b.strip().upper() for b in os.environ.get("ZHUANHUA_LOAN_BANKS", "").split(",")
+                  if b.strip()]
+    rows = conn.execute("select file_name, business_date from raw.batch_ledger "
+                        "where feed = 'loans' and business_date is not null").fetchall()
+    first: dict[str, date] = {}
+    for file_name, day in rows:
+        bank = FEEDS["loans"].fields_from_name(file_name)["bank_code"]
+        first[bank] = min(first.get(bank, day), day)
+    if configured:
+        return {bank: first.get(bank, date.min) for bank in configured}
+    return first
+
+
+def describe(missing: list[MissingFile], shown: int = 20) -> str:
+    """The missing files, one per line, at most `shown` of them."""
+    lines = [f"  {m}" for m in missing[:shown]]
+    if len(missing) > shown:
+        lines.append(f"  … and {len(missing) - shown} more")
+    return "\n".join(lines)

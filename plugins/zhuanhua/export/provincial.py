@@ -1,0 +1,192 @@
+"""`zhuanhua export`: one period of the provincial feed, checked, reconciled and versioned."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import psycopg
+from psycopg.types.json import Jsonb
+
+from zhuanhua import __version__
+from zhuanhua.config import TIMEZONE, Settings
+from zhuanhua.export import files, versions
+from zhuanhua.export.completeness import Waiver, describe, missing_files
+from zhuanhua.export.contributions import all_contributions
+from zhuanhua.export.periods import Period, parse_period
+from zhuanhua.export.reconcile import ExportRefused, reconcile
+from zhuanhua.export.specs import city_counties, division_name, table_specs
+from zhuanhua.export.tables import TOTAL, Table, compute
+from zhuanhua.warehouse import connect
+
+
+@dataclass
+class ExportResult:
+    status: str  # written | unchanged
+    stem: str
+    folder: Path
+    changes: int = 0
+    waived: list[str] = field(default_factory=list)
+
+    @property
+    def message(self) -> str:
+        if self.status == "unchanged":
+            return f"unchanged: {self.stem} is current, nothing new was written ({self.folder})"
+        extra = f", {self.changes} changed cells (变更清单.csv)" if self.changes else ""
+        waived = f", {len(self.waived)} missing files waived" if self.waived else ""
+        return f"written {self.stem}{extra}{waived} in {self.folder}"
+
+
+def export_period(settings: Settings, period_key: str, region: str | None = None,
+                  out: str | Path | None = None, waivers: tuple[Waiver, ...] = ()) -> ExportResult:
+    """Export one period unless it is incomplete, fails reconciliation or has not changed."""
+    period = parse_period(period_key)
+    region, county = _region(settings.region, region)
+    _check_waivers(waivers, period)
+    folder = Path(out or settings.home / "exports").resolve()
+    folder.mkdir(parents=True, exist_ok=True)
+    prefix = f"{region}_{period.key}"
+    with connect(settings) as conn, conn.transaction():
+        # one consistent view of the warehouse for the tables and their checks
+        conn.execute("set transaction isolation level repeatable read")
+        conn.execute("select pg_advisory_xact_lock(hashtext(%s))", (f"export {prefix}",))
+        waived = _complete(conn, period, waivers)
+        contributions = all_contributions(conn, period, settings.region, county)
+        tables = {s.name: compute(s, contributions) for s in table_specs(settings.region)}
+        checks = reconcile(conn, tables, contributions, period, county)
+        rendered = {name: files.table_csv(table) for name, table in tables.items()}
+        previous = versions.latest(folder, prefix)
+        if previous and _same_tables(previous, rendered):
+            return ExportResult("unchanged", previous.stem, folder)
+        version = versions.Version(folder, prefix, previous.number + 1 if previous else 1)
+        written = _files(version, tables, rendered, contributions, previous, period, region)
+        manifest = _manifest(conn, version, period, region, tables, written, checks, waivers,
+                             waived, previous)
+        _write(version, written, manifest)
+        changes = written.get(f"{version.stem}/变更清单.csv")
+        changed = len({tuple(r[:3]) for r in files.read_csv(changes)[1:]}) if changes else 0
+        conn.execute(
+            """insert into audit.provincial_export (folder, region, period, version,
+               generated_at, manifest_sha256, changed_cells, waivers)
+               values (%s, %s, %s, %s, %s, %s, %s, %s)""",
+            (str(folder), region, period.key, version.number, manifest["generated_at"],
+             files.sha256(files.manifest_bytes(manifest)), changed,
+             Jsonb([w.as_json() for w in waivers])))
+    return ExportResult("written", version.stem, folder, changed, [str(m) for m in waived])
+
+
+def _region(city: str, region: str | None) -> tuple[str, str | None]:
+    """The city (everything in the warehouse) or one of its counties (filtered by county)."""
+    if region in (None, city):
+        return city, None
+    counties = city_counties(city)
+    if region not in counties:
+        listed = ", ".join(f"{code} {name}" for code, name in counties.items())
+        raise ExportRefused(f"region {region}: export the city {city} or one of its counties "
+                            f"({listed})")
+    return region, region
+
+
+def _check_waivers(waivers: tuple[Waiver, ...], period: Period) -> None:
+    for waiver in waivers:
+        if waiver.last < period.start or waiver.first > period.end:
+            raise ExportRefused(f"waiver {waiver.first}..{waiver.last} lies outside "
+                                f"{period.key} ({period.start}..{period.end})")
+
+
+def _complete(conn: psycopg.Connection, period: Period, waivers: tuple[Waiver, ...]) -> list:
+    """The waived missing files; refuses the export when any other file is missing."""
+    missing = missing_files(conn, period)
+    waived = [m for m in missing if any(w.covers(m.day) for w in waivers)]
+    unwaived = [m for m in missing if m not in waived]
+    if unwaived:
+        first = unwaived[0].day
+        raise ExportRefused(
+            f"{period.key} is incomplete: {len(unwaived)} source files are not loaded:\n"
+            f"{describe(unwaived)}\nLoad them (zhuanhua run --date …), or record a deliberate "
+            f"exception: --waive {first}[..DATE] --reason TEXT")
+    return waived
+
+
+def _same_tables(previous: versions.Version, rendered: dict[str, bytes]) -> bool:
+    try:
+        return all(previous.file(f"{previous.stem}/{name}.csv") == data
+                   for name, data in rendered.items())
+    except FileNotFoundError:  # a version someone tampered with: make a new one
+        return False
+
+
+def _files(version: versions.Version, tables: dict[str, Table], rendered: dict[str, bytes],
+           contributions: list, previous: versions.Version | None, period: Period,
+           region: str) -> dict[str, bytes]:
+    stem = version.stem
+    subtitle = f"{division_name(region)} {period.label}"
+    generated = datetime.now(ZoneInfo(TIMEZONE))
+    written = {f"{stem}.xlsx": files.workbook_bytes(list(tables.values()), subtitle, generated)}
+    written |= {f"{stem}/{name}.csv": data for name, data in rendered.items()}
+    written[f"{stem}_records.csv"] = files.records_csv(contributions)
+    if previous:
+        old_tables = {name: previous.file(f"{previous.stem}/{name}.csv") for name in tables}
+        rows = versions.change_list(old_tables, rendered,
+                                    previous.file(f"{previous.stem}_records.csv"),
+                                    written[f"{stem}_records.csv"], tables)
+        written[f"{stem}/变更清单.csv"] = files.csv_bytes(versions.CHANGE_HEADERS, rows)
+    return written
+
+
+def _manifest(conn: psycopg.Connection, version: versions.Version, period: Period,
+              region: str, tables: dict[str, Table], written: dict[str, bytes],
+              checks: list[str], waivers: tuple[Waiver, ...], waived: list,
+              previous: versions.Version | None) -> dict:
+    sources = conn.execute(
+        """select feed, file_name, business_date, sha256, rows_loaded from raw.batch_ledger
+           where status = 'loaded' and business_date >= %s
+           order by business_date, feed, file_name""", (period.start,)).fetchall()
+    return {
+        "region": region, "region_name": division_name(region), "period": period.key,
+        "period_kind": period.kind, "period_start": period.start, "period_end": period.end,
+        "version": version.number,
+        "previous_version": previous.stem if previous else None,
+        "generated_at": datetime.now(ZoneInfo(TIMEZONE)).isoformat(timespec="seconds"),
+        "generator": f"zhuanhua {__version__}",
+        "tables": [_table_entry(version, table, written) for table in tables.values()],
+        "files": [{"path": path, "sha256": files.sha256(data), "bytes": len(data)}
+                  for path, data in sorted(written.items())],
+        "reconciliation": checks,
+        "waivers": [w.as_json() for w in waivers],
+        "waived_missing_files": [str(m) for m in waived],
+        "sources_note": "every file version loaded for business dates from the period's "
+                        "first day on: later files can carry 变更 and 注销 that count",
+        "sources": [{"feed": feed, "file": name, "business_date": day, "sha256": digest,
+                     "rows_loaded": rows} for feed, name, day, digest, rows in sources],
+    }
+
+
+def _table_entry(version: versions.Version, table: Table, written: dict[str, bytes]) -> dict:
+    spec = table.spec
+    path = f"{version.stem}/{spec.name}.csv"
+    total_row = TOTAL if spec.has_total else None
+    totals = ({c.header: files.text(table.cell(total_row, c)) for c in spec.columns}
+              if total_row else
+              {row: {c.header: files.text(table.cell(row, c)) for c in spec.columns}
+               for row in spec.rows})
+    return {"table": spec.name, "sheet": spec.sheet, "csv": path, "rows": len(spec.rows),
+            "totals": totals, "sha256": files.sha256(written[path])}
+
+
+def _write(version: versions.Version, written: dict[str, bytes], manifest: dict) -> None:
+    """Into a hidden folder first, then moved into place; the manifest last marks it done."""
+    out = version.out
+    staging = out / f".{version.stem}.partial"
+    shutil.rmtree(staging, ignore_errors=True)
+    leftover = out / version.stem  # a crash before its manifest: never complete, never sent
+    if leftover.exists() and not version.manifest_path.exists():
+        shutil.rmtree(leftover)
+    files.write_all(staging, written)
+    for path in sorted(staging.iterdir()):
+        path.rename(out / path.name)
+    staging.rmdir()
+    version.manifest_path.write_bytes(files.manifest_bytes(manifest))

@@ -1,0 +1,38 @@
+"""When each kind of export runs, and what a scheduled run exports."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from zhuanhua.config import TIMEZONE, load_settings
+from zhuanhua.export.periods import last_complete
+
+log = logging.getLogger(__name__)
+
+# kind → (cron in Asia/Shanghai, when the province expects it: provincial-feed.md). Each runs
+# at 06:00, after that night's 02:00 build, leaving days for late files before the deadline.
+CALENDARS = {
+    "monthly": ("0 6 5 * *", "by the 10th of the next month"),
+    "quarterly": ("0 6 10 1,4,7,10 *", "by the 15th of the month after the quarter"),
+    "annual": ("0 6 20 1 *", "by 31 January of the next year"),
+}
+
+
+def run_scheduled(kind: str, params: dict, logical_date: datetime | None) -> dict:
+    """Export the `period` param, else the last period of the kind ended before the run."""
+    import pendulum
+
+    from zhuanhua.export.provincial import export_period
+
+    if params.get("period"):
+        period = params["period"]
+    elif logical_date is not None:
+        today = pendulum.instance(logical_date).in_timezone(TIMEZONE).date()
+        period = last_complete(kind, today).key
+    else:
+        raise ValueError("a run needs a period param or a logical date")
+    result = export_period(load_settings(), period, params.get("region"))
+    log.info("%s", result.message)
+    return {"period": period, "status": result.status, "version": result.stem,
+            "folder": str(result.folder), "changed_cells": result.changes}
