@@ -120,16 +120,28 @@ def table_rows(conn: psycopg.Connection, table: str, order_by: str) -> list[tupl
 @pytest.fixture(scope="module")
 def built(settings: Settings, tmp_path_factory: pytest.TempPathFactory):
     """The worked example (tests/worked_example.py) loaded and built once per test module."""
-    from zhuanhua import transform
     from zhuanhua.warehouse import connect
 
     from . import worked_example
 
     landing = tmp_path_factory.mktemp("landing")
-    worked_example.deliver(landing)
+    deliver_load_and_build(settings, landing, worked_example.deliver, worked_example.LAST_DATE)
+    with connect(settings) as conn:
+        yield conn
+
+
+def deliver_load_and_build(settings: Settings, landing: Path, deliver, last_date) -> Settings:
+    """An example's files delivered, loaded into an emptied warehouse up to `last_date`, built.
+
+    Returns the settings pointing at the example's landing folder (no file held whole).
+    """
+    from zhuanhua import transform
+    from zhuanhua.warehouse import connect
+
+    deliver(landing)
     example = dataclasses.replace(settings, landing=str(landing), hold_share=1.0)
     with connect(settings) as conn:
         empty_warehouse(conn)
-        load_all_feeds(example, worked_example.LAST_DATE)
-        transform.build(example)
-        yield conn
+    load_all_feeds(example, last_date)
+    transform.build(example)
+    return example

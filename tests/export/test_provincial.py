@@ -20,7 +20,7 @@ from openpyxl import load_workbook
 from zhuanhua.export.files import read_csv, sha256
 
 from .. import export_example
-from ..conftest import empty_warehouse, load_all_feeds, zhuanhua_cli
+from ..conftest import deliver_load_and_build, zhuanhua_cli
 from ..worked_example import PERSONAL_DATA
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "export"
@@ -45,17 +45,10 @@ HAND_FIGURES = {
 @pytest.fixture(scope="module")
 def example(settings, tmp_path_factory):
     """The export example loaded and built; yields the settings and a shared output folder."""
-    from zhuanhua import transform
-    from zhuanhua.warehouse import connect
-
     landing = tmp_path_factory.mktemp("export-landing")
-    export_example.deliver(landing)
-    env_settings = dataclasses.replace(settings, landing=str(landing), hold_share=1.0)
-    with connect(settings) as conn:
-        empty_warehouse(conn)
-    load_all_feeds(env_settings, export_example.LAST_DAY)
-    transform.build(env_settings)
-    yield env_settings, tmp_path_factory.mktemp("exports")
+    loaded = deliver_load_and_build(settings, landing, export_example.deliver,
+                                    export_example.LAST_DAY)
+    return loaded, tmp_path_factory.mktemp("exports")
 
 
 def export(out: Path, period: str, *args: str):
