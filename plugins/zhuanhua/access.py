@@ -11,6 +11,8 @@ from importlib import resources
 import psycopg
 from psycopg import sql
 
+from zhuanhua.codes import city_counties
+
 ROLES = ("loader", "transformer", "steward", "analyst", "county_analyst", "exporter")
 
 
@@ -48,10 +50,7 @@ def add_login(conn: psycopg.Connection, role: str, login: str, password: str | N
 def add_county(conn: psycopg.Connection, county: str, login: str, region: str,
                password: str | None) -> None:
     """A county analyst's login, which sees the marts' rows of that county only."""
-    name = conn.execute(
-        "select division_name from reference.divisions where division_code = %s "
-        "and parent_code = %s", (county, region)).fetchone()
-    if name is None:
+    if county not in city_counties(region):
         raise AccessError(f"{county} is not a county-level division of {region}")
     with conn.transaction():
         add_login(conn, "county_analyst", login, password)

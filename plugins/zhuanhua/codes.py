@@ -23,6 +23,18 @@ def values(name: str, column: str) -> list[str]:
 
 
 
+def city_counties(city: str) -> dict[str, str]:
+    """The city's county-level divisions, code → name (GB/T 2260; 市辖区 is no county)."""
+    return {row["division_code"]: row["division_name"] for row in table("divisions")
+            if row["parent_code"] == city and row["level"] == "county"
+            and row["division_name"] != "市辖区"}
+
+
+def division_name(code: str) -> str | None:
+    return next((row["division_name"] for row in table("divisions")
+                 if row["division_code"] == code), None)
+
+
 def code_list(list_name: str) -> list[str]:
     """The codes of one small closed list in `code_lists.csv` (guarantees, loan statuses …)."""
     return [row["code"] for row in table("code_lists") if row["list_name"] == list_name]

@@ -53,6 +53,13 @@ class Feed:
         except ValueError:
             return None
 
+    def file_path(self, day: date, extension: str | None = None, bank_code: str = "") -> str:
+        """Where the feed's file for `day` lands, e.g. `loans/loans_LZB_20240815.csv`; without
+        an extension, the forms it may take (`csv|xlsx`). Matches `file_pattern`."""
+        extension = extension or ("jsonl" if self.format == "jsonl" else "csv|xlsx")
+        bank = f"{bank_code}_" if "bank_code" in self.file_fields else ""
+        return f"{self.folder}/{self.name}_{bank}{day:%Y%m%d}.{extension}"
+
     def fields_from_name(self, file_name: str) -> dict[str, str]:
         match = self.file_pattern.fullmatch(file_name)
         return {name: match.group(name).upper() for name in self.file_fields} if match else {}

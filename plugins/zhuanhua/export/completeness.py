@@ -16,10 +16,7 @@ import psycopg
 from zhuanhua.export.periods import Period
 from zhuanhua.feeds import FEEDS
 
-DAILY = {"contracts": "contracts/contracts_{day}.csv|xlsx",
-         "patents": "patents/patents_{day}.jsonl",
-         "patent_events": "patents/patent_events_{day}.jsonl"}
-LOANS = "loans/loans_{bank}_{day}.csv|xlsx"
+DAILY = ("contracts", "patents", "patent_events")  # one file a day; loans: one a bank
 
 
 @dataclass(frozen=True)
@@ -67,9 +64,8 @@ def missing_files(conn: psycopg.Connection, period: Period) -> list[MissingFile]
     banks = _expected_banks(conn)
     missing = []
     for day in period.days():
-        stamp = f"{day:%Y%m%d}"
-        expected = [(feed, pattern.format(day=stamp), None) for feed, pattern in DAILY.items()]
-        expected += [("loans", LOANS.format(bank=bank, day=stamp), bank)
+        expected = [(feed, FEEDS[feed].file_path(day), None) for feed in DAILY]
+        expected += [("loans", FEEDS["loans"].file_path(day, bank_code=bank), bank)
                      for bank, first in banks.items() if first <= day]
         for feed, file, bank in expected:
             status, error = latest.get((feed, day, bank), ("not received", None))

@@ -12,13 +12,14 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from zhuanhua import __version__
+from zhuanhua.codes import city_counties, division_name
 from zhuanhua.config import TIMEZONE, Settings
 from zhuanhua.export import files, versions
 from zhuanhua.export.completeness import Waiver, describe, missing_files
 from zhuanhua.export.contributions import all_contributions
 from zhuanhua.export.periods import Period, parse_period
 from zhuanhua.export.reconcile import ExportRefused, reconcile
-from zhuanhua.export.specs import city_counties, division_name, table_specs
+from zhuanhua.export.specs import table_specs
 from zhuanhua.export.tables import TOTAL, Table, compute
 from zhuanhua.warehouse import connect
 
@@ -62,12 +63,11 @@ def export_period(settings: Settings, period_key: str, region: str | None = None
         if previous and _same_tables(previous, rendered):
             return ExportResult("unchanged", previous.stem, folder)
         version = versions.Version(folder, prefix, previous.number + 1 if previous else 1)
-        written = _files(version, tables, rendered, contributions, previous, period, region)
+        written, changed = _files(version, tables, rendered, contributions, previous, period,
+                                  region)
         manifest = _manifest(conn, version, period, region, tables, written, checks, waivers,
                              waived, previous)
         _write(version, written, manifest)
-        changes = written.get(f"{version.stem}/变更清单.csv")
-        changed = len({tuple(r[:3]) for r in files.read_csv(changes)[1:]}) if changes else 0
         conn.execute(
             """insert into audit.provincial_export (folder, region, period, version,
                generated_at, manifest_sha256, changed_cells, waivers)
@@ -121,7 +121,8 @@ def _same_tables(previous: versions.Version, rendered: dict[str, bytes]) -> bool
 
 def _files(version: versions.Version, tables: dict[str, Table], rendered: dict[str, bytes],
            contributions: list, previous: versions.Version | None, period: Period,
-           region: str) -> dict[str, bytes]:
+           region: str) -> tuple[dict[str, bytes], int]:
+    """The version's files, and how many cells moved since the previous version."""
     stem = version.stem
     subtitle = f"{division_name(region)} {period.label}"
     generated = datetime.now(ZoneInfo(TIMEZONE))
@@ -134,7 +135,8 @@ def _files(version: versions.Version, tables: dict[str, Table], rendered: dict[s
                                     previous.file(f"{previous.stem}_records.csv"),
                                     written[f"{stem}_records.csv"], tables)
         written[f"{stem}/变更清单.csv"] = files.csv_bytes(versions.CHANGE_HEADERS, rows)
-    return written
+        return written, len({tuple(row[:3]) for row in rows})
+    return written, 0
 
 
 def _manifest(conn: psycopg.Connection, version: versions.Version, period: Period,

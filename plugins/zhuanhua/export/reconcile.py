@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import psycopg
 
+from zhuanhua.export.contributions import COUNTED_CONTRACTS, LOANS
 from zhuanhua.export.periods import Period
 from zhuanhua.export.specs import CHAIN_STAGES
 from zhuanhua.export.tables import TOTAL, Contribution, Table
@@ -20,12 +21,10 @@ class ExportRefused(Exception):
     """The export cannot be made as asked; the message says why and what to do."""
 
 
-CONTRACTS_IN_MARTS = """
+# the database's own sums over the rows the tables were summed from (one counting rule)
+CONTRACTS_IN_MARTS = f"""
     select count(*), coalesce(sum(contract_amount), 0), coalesce(sum(technology_amount), 0)
-    from marts.fct_technology_contract
-    where original_registration_date between %(start)s and %(end)s
-      and (cancelled_on is null or cancelled_on > %(end)s)
-      and (%(county)s::text is null or seller_county_code = %(county)s)
+    from ({COUNTED_CONTRACTS}) as counted
 """
 # The monthly market mart counts a contract cancelled after its month's end; over a longer
 # period those cancelled by the period's end come off.
@@ -49,12 +48,10 @@ MARKET_MART = """
            market.t - cancelled_later.t
     from market, cancelled_later
 """
-LOANS_IN_MARTS = """
+LOANS_IN_MARTS = f"""
     select count(*), coalesce(sum(principal), 0),
            count(distinct borrower_organization_key) filter (where borrower_type = '企业')
-    from marts.fct_tech_loan
-    where disbursed_on between %(start)s and %(end)s
-      and (%(county)s::text is null or borrower_county_code = %(county)s)
+    from ({LOANS}) as disbursed
 """
 TRANSFERS_IN_MARTS = """
     select count(*) filter (where chain_origin = 'patent'), count(*),

@@ -19,18 +19,6 @@ IP_PLEDGE = "其中：知识产权质押"
 CHAIN_STAGES = ("产出（授权）", "转移", "本地落地", "获得融资")
 
 
-def city_counties(city: str) -> dict[str, str]:
-    """The city's county-level divisions, code → name (GB/T 2260; 市辖区 is no county)."""
-    return {row["division_code"]: row["division_name"] for row in codes.table("divisions")
-            if row["parent_code"] == city and row["level"] == "county"
-            and row["division_name"] != "市辖区"}
-
-
-def division_name(code: str) -> str | None:
-    return next((row["division_name"] for row in codes.table("divisions")
-                 if row["division_code"] == code), None)
-
-
 def _ordered(seed: str, column: str) -> tuple[str, ...]:
     rows = sorted(codes.table(seed), key=lambda row: int(row["report_order"]))
     return tuple(dict.fromkeys(row[column] for row in rows))
@@ -42,7 +30,7 @@ def _contract_table(number: int, title: str, label: str, rows: tuple[str, ...]) 
 
 def table_specs(city: str) -> tuple[TableSpec, ...]:
     """The ten tables in the spec's order, each row listed even when it is zero."""
-    counties = (*city_counties(city).values(), OTHER_COUNTIES)
+    counties = (*codes.city_counties(city).values(), OTHER_COUNTIES)
     products = tuple(codes.values("loan_products", "product"))
     owner_groups = tuple(codes.code_list("owner_group"))
     return (

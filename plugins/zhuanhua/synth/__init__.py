@@ -12,6 +12,7 @@ import json
 import random
 from datetime import date, timedelta
 
+from zhuanhua.feeds import FEEDS
 from zhuanhua.landing import Landing
 from zhuanhua.synth import contracts, loans, patents
 from zhuanhua.synth.files import jsonl_bytes, table_bytes
@@ -56,19 +57,18 @@ def generate(out: str, start: date, days: int, seed: int = 1, scale: str = "city
 
     for offset in range(days):
         day = start + timedelta(days=offset)
-        stamp = f"{day:%Y%m%d}"
         records, defects = patent_gen.records_for(day)
-        deliver(f"patents/patents_{stamp}.jsonl", jsonl_bytes(records), defects,
+        deliver(FEEDS["patents"].file_path(day), jsonl_bytes(records), defects,
                 patents.DEFECTS["patents"])
+        # a day without events still brings its (empty) file: exports need every day's files
         events, defects = patent_gen.events_for(day)
-        if events:
-            deliver(f"patents/patent_events_{stamp}.jsonl", jsonl_bytes(events), defects,
-                    patents.DEFECTS["patent_events"])
+        deliver(FEEDS["patent_events"].file_path(day), jsonl_bytes(events), defects,
+                patents.DEFECTS["patent_events"])
         rows, defects = contract_gen.rows_for(day)
         kind, data = table_bytes(contracts.HEADERS, rows, offset)
-        deliver(f"contracts/contracts_{stamp}.{kind}", data, defects, contracts.DEFECTS)
+        deliver(FEEDS["contracts"].file_path(day, kind), data, defects, contracts.DEFECTS)
         for i, (bank, (rows, defects)) in enumerate(sorted(loan_gen.snapshots_for(day).items())):
             kind, data = table_bytes(loans.HEADERS, rows, offset + i + 1)
-            deliver(f"loans/loans_{bank}_{stamp}.{kind}", data, defects, loans.DEFECTS)
+            deliver(FEEDS["loans"].file_path(day, kind, bank), data, defects, loans.DEFECTS)
     landing.write("ground_truth.jsonl", "".join(line + "\n" for line in truth).encode("utf-8"))
     return counts
