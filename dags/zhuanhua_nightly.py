@@ -1,20 +1,20 @@
-"""The nightly pipeline: land the feeds, build the warehouse, record the night's summary."""
+"""The nightly loads: land the feeds, check every row, record the night; each feed's asset
+tells the warehouse DAG its input changed."""
 
 from __future__ import annotations
 
 import pendulum
 from airflow.sdk import Param, dag, get_current_context, task
 
-from zhuanhua.assets import FEED_ASSETS, MARTS
-from zhuanhua.config import NIGHTLY_RUN, TIMEZONE, load_settings
-from zhuanhua.transform import warehouse_task_group
+from zhuanhua.assets import FEED_ASSETS
+from zhuanhua.config import NIGHTLY_RUN, TIMEZONE
+from zhuanhua.faults import retry_only_transient, retry_policy
 
 
 def _business_date():
-    from zhuanhua.pipeline import business_date_of
+    from zhuanhua.pipeline import business_date_in
 
-    context = get_current_context()
-    return business_date_of(context["params"], context.get("logical_date"))
+    return business_date_in(get_current_context())
 
 
 @dag(
@@ -23,52 +23,62 @@ def _business_date():
     start_date=pendulum.datetime(2024, 1, 1, tz=TIMEZONE),
     catchup=False,
     max_active_runs=1,
+    default_args=retry_policy(),
     tags=["zhuanhua", "nightly"],
     params={"business_date": Param(None, type=["null", "string"], format="date",
                                    description="Business date to process (default: yesterday)")},
     doc_md="""
-### 转化 nightly pipeline
+### 转化 nightly loads
 
 Runs at 02:00 Asia/Shanghai for the previous business date (or the `business_date` param).
 
-1. **load_contracts, load_loans, load_patents, load_patent_events** — read that date's files
-   of the feed (and any earlier file not yet loaded) from the landing area, check every row,
-   and load it or quarantine it. A file that cannot be read is recorded as rejected; the
-   night goes on. Each emits its feed's asset.
-2. **build_warehouse** — the dbt project rendered by Cosmos: one `dbt build` (seeds,
-   staging, intermediate, marts, tests) watched model by model; beside it
-   **build_data_docs** renders the Great Expectations Data Docs of the night's checks.
-3. **record_summary** — per feed: files and rows received / loaded / quarantined, into
-   `audit.nightly_feed_summary` (`zhuanhua report --date D` prints it).
+1. **load_contracts, load_loans, load_patents, load_patent_events**: read that date's files
+   of the feed (and any earlier file not loaded yet: a late file loads on the first night it
+   is there) from the landing area, check every row, and load it or quarantine it. A file that
+   cannot be read is recorded as rejected; the night goes on. Each emits its feed's asset,
+   carrying the business date: when all four have, `zhuanhua_warehouse` builds.
+2. **build_data_docs**: the Great Expectations Data Docs of the night's checks.
+3. **close_loads**: per feed, files and rows received / loaded / quarantined and the files
+   that did not arrive (late), into `audit.nightly_feed_summary` and `audit.nightly_run`;
+   earlier nights whose late files came tonight are marked caught up.
+
+A lost database connection or an unreachable landing area is retried 3 times (1, 2, 4
+minutes); a data error fails at once. Every failure sends an alert (docs/operations.md).
 """,
 )
 def zhuanhua_nightly():
-    @task(doc_md="Land, check and load one feed's files for the business date.")
+    @task(doc_md="Land, check and load one feed's files up to the business date; emit its "
+                 "asset with the business date.")
     def load_feed(feed: str) -> dict:
         from zhuanhua.pipeline import load_feed as load
 
-        return load(feed, _business_date())
+        day = _business_date()
+        outcome = retry_only_transient(load)(feed, day)
+        events = get_current_context()["outlet_events"]
+        events[FEED_ASSETS[feed]].extra = {"business_date": day.isoformat(),
+                                          "files": len(outcome["files"])}
+        return outcome
 
     @task(doc_md="Render the Great Expectations Data Docs of the night's validations.")
     def build_data_docs(loaded: list[dict]) -> str:
         from zhuanhua.pipeline import build_data_docs as build
 
-        return build()
+        return retry_only_transient(build)()
 
-    @task(outlets=[MARTS], doc_md="Record the night's per-feed summary in the audit schema.")
-    def record_summary(loaded: list[dict]) -> list[dict]:
-        from zhuanhua.pipeline import record_summary as record
+    @task(doc_md="Record the night's per-feed summary and late files in the audit schema.")
+    def close_loads(loaded: list[dict]) -> list[dict]:
+        from zhuanhua.pipeline import close_loads as close
 
         started = min(pendulum.parse(feed["started_at"]) for feed in loaded)
-        return record(_business_date(), get_current_context()["run_id"], started)
+        return retry_only_transient(close)(_business_date(), get_current_context()["run_id"],
+                                           started)
 
     loads = {name: load_feed.override(task_id=f"load_{name}", outlets=[asset])(name)
              for name, asset in FEED_ASSETS.items()}
     loads["patents"] >> loads["patent_events"]  # an event's patent may arrive the same night
     loaded = list(loads.values())
     build_data_docs(loaded)
-    warehouse = warehouse_task_group(load_settings(), group_id="build_warehouse")
-    loaded >> warehouse >> record_summary(loaded)
+    close_loads(loaded)
 
 
 zhuanhua_nightly()

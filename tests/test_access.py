@@ -68,7 +68,7 @@ def test_the_exporter_login_exports_a_period(roles, settings, tmp_path):
     import dataclasses
     from datetime import date
 
-    from zhuanhua.export.completeness import Waiver
+    from zhuanhua.completeness import Waiver
     from zhuanhua.export.provincial import export_period
 
     as_exporter = dataclasses.replace(settings, warehouse_url=login_url(settings, "exp"))

@@ -59,6 +59,12 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--landing", help="landing folder or URL (default: ZHUANHUA_LANDING)")
     run.set_defaults(handler=_run)
 
+    backfill = verbs.add_parser("backfill", help="re-run a range of business dates in order "
+                                                 "through Airflow, then build once")
+    backfill.add_argument("--start", type=_date, required=True, help="first business date")
+    backfill.add_argument("--end", type=_date, required=True, help="last business date")
+    backfill.set_defaults(handler=_backfill)
+
     rep = verbs.add_parser("report", help="the summary of one night")
     rep.add_argument("--date", type=_date, required=True)
     rep.add_argument("--json", action="store_true")
@@ -185,16 +191,32 @@ def _run(args, settings: Settings) -> int:
     if args.landing:
         os.environ["ZHUANHUA_LANDING"] = args.landing
         settings = load_settings()
-    result = run_nightly(settings, args.date)
+    for result in run_nightly(settings, args.date):
+        _raise_unless_success(result)
+    _print_report(settings, args.date, as_json=False)
+    return 0
+
+
+def _backfill(args, settings: Settings) -> int:
+    from zhuanhua.orchestrate import backfill
+
+    if args.end < args.start:
+        raise ValueError(f"--end {args.end} is before --start {args.start}")
+    for result in backfill(settings, args.start, args.end):
+        print(f"  {result.dag_id} for {result.business_date}: {result.state}")
+        _raise_unless_success(result)
+    _print_report(settings, args.end, as_json=False)
+    return 0
+
+
+def _raise_unless_success(result) -> None:
     if result.state != "success":
         failed = [t for t, s in result.tasks.items() if s != "success"]
         raise RunFailed(
-            f"the nightly run for {args.date} ended {result.state}; "
+            f"{result.dag_id} for {result.business_date} ended {result.state}; "
             f"tasks not successful: {', '.join(failed) or 'none started'}\n"
             f"{_first_error(result.log_file)}full log: {result.log_file}"
         )
-    _print_report(settings, args.date, as_json=False)
-    return 0
 
 
 def _first_error(log_file) -> str:
@@ -206,7 +228,7 @@ def _first_error(log_file) -> str:
 
 
 def _export(args, settings: Settings) -> int:
-    from zhuanhua.export.completeness import parse_waiver
+    from zhuanhua.completeness import parse_waiver
     from zhuanhua.export.provincial import export_period
 
     waivers = tuple(parse_waiver(text, args.reason) for text in args.waive)
@@ -231,16 +253,17 @@ def _print_report(settings: Settings, day: date, as_json: bool) -> int:
 
     with connect(settings) as conn:
         rows = report.fetch(conn, day)
+        run = report.fetch_run(conn, day)
         rejected = report.file_problems(conn, day)
     if not rows:
         print(f"no nightly run recorded for {day}", file=sys.stderr)
         return 1
     if as_json:
-        print(json.dumps({"business_date": day.isoformat(), "feeds": rows,
+        print(json.dumps({"business_date": day.isoformat(), "feeds": rows, "run": run,
                           "file_problems": [{"file": f, "error": e} for f, e in rejected]},
                          ensure_ascii=False, indent=2))
     else:
-        print(report.as_text(day, rows))
+        print(report.as_text(day, rows, run))
         for _, error in rejected:
             print(f"  {error}")
     return 0

@@ -28,10 +28,10 @@ def run_demo(settings: Settings, start: date, days: int) -> int:
           f"({written['defects']} rows with deliberate defects)")
     dates = [start + timedelta(days=i) for i in range(days)]
     for day in dates:
-        result = run_nightly(settings, day)
-        print(f"  night of {day}: {result.state}")
-        if result.state != "success":
-            print(f"zhuanhua: error: the run for {day} failed; see {result.log_file}",
+        results = run_nightly(settings, day)
+        print(f"  night of {day}: " + ", ".join(f"{r.dag_id} {r.state}" for r in results))
+        if len(results) < 2 or any(r.state != "success" for r in results):
+            print(f"zhuanhua: error: the run for {day} failed; see {results[-1].log_file}",
                   file=sys.stderr)
             return 1
     print(summary(settings, dates))

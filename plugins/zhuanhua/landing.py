@@ -7,6 +7,7 @@ from datetime import date
 
 import fsspec
 
+from zhuanhua.faults import LandingUnreachable
 from zhuanhua.feeds import Feed
 
 
@@ -28,6 +29,13 @@ class Landing:
     def files(self, feed: Feed, up_to: date | None = None) -> list[LandedFile]:
         """The feed's files whose business date is on or before `up_to`, oldest first."""
         fs, root = self._fs()
+        try:
+            reachable = fs.exists(root)
+        except Exception as error:  # a network store's client errors are its own classes
+            raise LandingUnreachable(f"landing area {self.location}: {error}") from error
+        if not reachable:
+            raise LandingUnreachable(f"landing area {self.location} cannot be reached "
+                                     "(missing, not mounted or no access)")
         folder = f"{root.rstrip('/')}/{feed.folder}"
         if not fs.exists(folder):
             return []

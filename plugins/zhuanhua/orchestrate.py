@@ -1,8 +1,10 @@
-"""Run the nightly DAG for a business date through Airflow, as the operator commands do.
+"""Run the nightly chain for business dates through Airflow, as the operator commands do.
 
-Airflow reads its configuration when it is imported, so a run happens in a child process
-that starts with the project's Airflow environment; its full log goes to a file and the
-parent reports the outcome.
+A night is the loads DAG and then, as its assets would trigger it, the warehouse DAG; a
+backfill loads each date in order and builds once at the end, as the scheduler does when
+several nights' asset events wait for one build. Airflow reads its configuration when it is
+imported, so the runs happen in a child process started with the project's Airflow
+environment; its full log goes to a file and the parent reports the outcomes.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from zoneinfo import ZoneInfo
 from zhuanhua.config import NIGHTLY_RUN, TIMEZONE, Settings, venv_command
 from zhuanhua.warehouse import other_database, warehouse_url
 
-DAG_ID = "zhuanhua_nightly"
+LOADS_DAG = "zhuanhua_nightly"
+WAREHOUSE_DAG = "zhuanhua_warehouse"
 
 
 class RunFailed(RuntimeError):
@@ -29,6 +32,8 @@ class RunFailed(RuntimeError):
 
 @dataclass(frozen=True)
 class RunResult:
+    dag_id: str
+    business_date: date
     state: str
     tasks: dict[str, str]
     log_file: Path
@@ -72,24 +77,35 @@ def prepare_airflow(settings: Settings) -> None:
         raise RunFailed("airflow db migrate failed:\n" + done.stderr.strip()[-2000:])
 
 
-def run_nightly(settings: Settings, business_date: date) -> RunResult:
-    """One run of the nightly DAG for `business_date`; replaces an earlier run of that date."""
+def run_nightly(settings: Settings, business_date: date) -> list[RunResult]:
+    """The loads of `business_date`, then the build; replaces earlier runs of that date."""
+    return run_chain(settings, [(LOADS_DAG, business_date), (WAREHOUSE_DAG, business_date)],
+                     f"nightly-{business_date}")
+
+
+def backfill(settings: Settings, first: date, last: date) -> list[RunResult]:
+    """The loads of every date from `first` to `last` in order, then one build."""
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    return run_chain(settings, [*((LOADS_DAG, day) for day in days), (WAREHOUSE_DAG, last)],
+                     f"backfill-{first}-{last}")
+
+
+def run_chain(settings: Settings, steps: list[tuple[str, date]], name: str) -> list[RunResult]:
+    """Run the DAG runs in order in one child process; it stops at the first that fails."""
     logs = settings.home / "logs"
     logs.mkdir(parents=True, exist_ok=True)
-    log_file = logs / f"nightly-{business_date}.log"
-    result_file = logs / f"nightly-{business_date}.json"
+    log_file = logs / f"{name}.log"
+    result_file = logs / f"{name}.json"
     result_file.unlink(missing_ok=True)
     env = {**os.environ, **airflow_env(settings)}
+    plan = json.dumps([[dag_id, day.isoformat()] for dag_id, day in steps])
     with log_file.open("w") as log:
-        subprocess.run(
-            [sys.executable, "-m", "zhuanhua.orchestrate", business_date.isoformat(),
-             str(result_file)],
-            env=env, stdout=log, stderr=subprocess.STDOUT,
-        )
+        subprocess.run([sys.executable, "-m", "zhuanhua.orchestrate", plan, str(result_file)],
+                       env=env, stdout=log, stderr=subprocess.STDOUT)
     if not result_file.exists():
-        raise RunFailed(f"the DAG run for {business_date} did not finish; see {log_file}")
-    outcome = json.loads(result_file.read_text())
-    return RunResult(outcome["state"], outcome["tasks"], log_file)
+        raise RunFailed(f"the DAG runs ({name}) did not finish; see {log_file}")
+    return [RunResult(r["dag_id"], date.fromisoformat(r["business_date"]), r["state"],
+                      r["tasks"], log_file) for r in json.loads(result_file.read_text())]
 
 
 def logical_date_for(business_date: date) -> datetime:
@@ -101,22 +117,27 @@ def airflow_executable() -> str:
     return venv_command("airflow")
 
 
-def _child(business_date: date, result_file: Path) -> None:
+def _child(plan: list[list[str]], result_file: Path) -> None:
     from airflow.dag_processing.dagbag import DagBag
 
     bag = DagBag(os.environ["AIRFLOW__CORE__DAGS_FOLDER"])
     if bag.import_errors:
         raise SystemExit(f"DAG import errors: {bag.import_errors}")
-    dag = bag.dags[DAG_ID]
-    run = dag.test(logical_date=logical_date_for(business_date),
-                   run_conf={"business_date": business_date.isoformat()})
-    tasks = {ti.task_id: str(ti.state) for ti in run.get_task_instances()}
-    result_file.write_text(json.dumps({"state": str(run.state), "tasks": tasks}))
+    results = []
+    for dag_id, day in plan:
+        run = bag.dags[dag_id].test(logical_date=logical_date_for(date.fromisoformat(day)),
+                                    run_conf={"business_date": day})
+        tasks = {ti.task_id: str(ti.state) for ti in run.get_task_instances()}
+        results.append({"dag_id": dag_id, "business_date": day, "state": str(run.state),
+                        "tasks": tasks})
+        result_file.write_text(json.dumps(results))
+        if str(run.state) != "success":
+            break
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
-    parser.add_argument("business_date", type=date.fromisoformat)
+    parser.add_argument("plan", type=json.loads, help='[["dag_id", "YYYY-MM-DD"], ...]')
     parser.add_argument("result_file", type=Path)
     arguments = parser.parse_args()
-    _child(arguments.business_date, arguments.result_file)
+    _child(arguments.plan, arguments.result_file)

@@ -69,11 +69,13 @@ def manifest(settings: Settings) -> Path:
 
 
 def warehouse_task_group(settings: Settings, **kwargs):
-    """The dbt project as Airflow tasks (Cosmos): one task per seed and model, each a
-    `dbt build` of that node and its tests, run in-process by dbt's runner.
+    """The dbt project as Airflow tasks (Cosmos watcher mode): one `dbt build` of the whole
+    project in the producer task, and one task per seed and model that reports that node's
+    result (and its tests) and, when retried, builds that node alone.
 
-    Cosmos' watcher mode (one `dbt build` watched by sensors) never finishes under
-    `dag.test()`, which runs the nightly DAG here; see docs/operations.md.
+    Cosmos leaves a task group's first models beside the producer so they can watch it live;
+    here they follow it (whatever its outcome), so a run that executes tasks one at a time
+    (`dag.test()`, `zhuanhua run`) never waits on a producer that has not started.
     """
     from cosmos import (
         DbtTaskGroup,
@@ -87,17 +89,39 @@ def warehouse_task_group(settings: Settings, **kwargs):
     )
 
     env = dbt_env(settings)
-    return DbtTaskGroup(
+    group = DbtTaskGroup(
         project_config=ProjectConfig(dbt_project_path=settings.dbt_project_dir,
                                      manifest_path=manifest(settings), env_vars=env,
                                      install_dbt_deps=False),
         profile_config=ProfileConfig(profile_name="zhuanhua", target_name="warehouse",
                                      profiles_yml_filepath=settings.dbt_project_dir
                                      / "profiles.yml"),
-        execution_config=ExecutionConfig(execution_mode=ExecutionMode.LOCAL,
+        execution_config=ExecutionConfig(execution_mode=ExecutionMode.WATCHER,
                                          dbt_executable_path=venv_command("dbt")),
         render_config=RenderConfig(load_method=LoadMode.DBT_MANIFEST,
-                                   test_behavior=TestBehavior.BUILD,
-                                   should_detach_multiple_parents_tests=True),
+                                   test_behavior=TestBehavior.AFTER_EACH,
+                                   should_detach_multiple_parents_tests=True,
+                                   emit_datasets=False),  # the group emits one: the marts
+        operator_args={"retries": DBT_RETRIES},
         **kwargs,
     )
+    _producer_first(group)
+    return group
+
+
+DBT_RETRIES = 1  # a retried model task builds that model alone: cheap, and safe to repeat
+PRODUCER = "dbt_producer_watcher"
+
+
+def _producer_first(group) -> None:
+    """Put the producer before the group's first node tasks; they run once it has ended."""
+    tasks = list(group.iter_tasks())
+    producer = next(t for t in tasks if t.task_id.endswith(f".{PRODUCER}"))
+    producer.retries = 0  # its node tasks retry the nodes that failed, one by one
+    inside = {t.task_id for t in tasks}
+    for task in tasks:
+        if task is producer or task.task_id.endswith(f".{PRODUCER}_done"):
+            continue
+        if not set(task.upstream_task_ids) & inside:
+            producer >> task
+            task.trigger_rule = "all_done"

@@ -24,7 +24,8 @@ def test_every_dag_file_imports_without_errors():
 
     bag = DagBag(str(DAGS))
     assert bag.import_errors == {}
-    assert "zhuanhua_nightly" in bag.dag_ids
+    assert {"zhuanhua_nightly", "zhuanhua_warehouse", "zhuanhua_export_monthly",
+            "zhuanhua_export_quarterly", "zhuanhua_export_annual"} <= set(bag.dag_ids)
 
 
 @pytest.mark.parametrize("path", sorted(DAGS.glob("*.py")), ids=lambda p: p.name)
@@ -34,10 +35,61 @@ def test_no_airflow2_idioms(path):
     assert found == []
 
 
-def test_nightly_dag_is_documented_and_scheduled_in_shanghai_time():
+def _bag():
     from airflow.dag_processing.dagbag import DagBag
 
-    dag = DagBag(str(DAGS)).dags["zhuanhua_nightly"]
-    ours = [task for task in dag.tasks if not task.task_id.startswith("build_warehouse.")]
-    assert dag.doc_md and all(task.doc_md for task in ours)  # dbt's tasks carry dbt's docs
-    assert str(dag.timezone.name) == "Asia/Shanghai"
+    return DagBag(str(DAGS))
+
+
+def test_every_dag_and_task_is_documented_and_in_shanghai_time():
+    for dag in _bag().dags.values():
+        ours = [task for task in dag.tasks if not task.task_id.startswith("build_warehouse.")]
+        assert dag.doc_md and all(task.doc_md for task in ours), dag.dag_id
+        assert str(dag.timezone.name) == "Asia/Shanghai"
+
+
+def test_the_loads_emit_the_feed_assets_and_the_build_waits_for_all_of_them():
+    from zhuanhua.assets import FEED_ASSETS, MARTS
+
+    dags = _bag().dags
+    loads = dags["zhuanhua_nightly"]
+    assert {f"load_{feed}": [asset] for feed, asset in FEED_ASSETS.items()} == {
+        task.task_id: list(task.outlets) for task in loads.tasks if task.outlets}
+    build = dags["zhuanhua_warehouse"]
+    condition = build.timetable.asset_condition
+    assert type(condition).__name__ == "AssetAll"
+    assert {asset.name for asset in condition.objects} == {
+        asset.name for asset in FEED_ASSETS.values()}
+    assert build.task_dict["record_build"].outlets == [MARTS]
+    for kind in ("monthly", "quarterly", "annual"):
+        assert dags[f"zhuanhua_export_{kind}"].task_dict["export"].inlets == [MARTS]
+
+
+def test_transient_faults_are_retried_with_backoff_and_data_errors_are_not():
+    import psycopg
+    from airflow.sdk.exceptions import AirflowFailException
+
+    from zhuanhua.faults import LandingUnreachable, retry_only_transient
+
+    dags = _bag().dags
+    for dag_id in ("zhuanhua_nightly", "zhuanhua_warehouse"):
+        task = dags[dag_id].task_dict["load_contracts" if dag_id == "zhuanhua_nightly"
+                                      else "record_build"]
+        assert task.retries >= 2 and task.retry_exponential_backoff == 2.0
+        assert task.on_failure_callback
+    producer = dags["zhuanhua_warehouse"].task_dict["build_warehouse.dbt_producer_watcher"]
+    assert producer.retries == 0  # its node tasks retry their own nodes
+
+    def fails_with(error):
+        def step():
+            raise error
+        return retry_only_transient(step)
+
+    for transient in (psycopg.OperationalError("server closed the connection"),
+                      LandingUnreachable("landing area /mnt/x cannot be reached")):
+        with pytest.raises(type(transient)):
+            fails_with(transient)()
+    with pytest.raises(AirflowFailException, match="FilesHeld: too many bad rows"):
+        from zhuanhua.pipeline import FilesHeld
+
+        fails_with(FilesHeld("too many bad rows"))()

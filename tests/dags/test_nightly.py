@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from zhuanhua.orchestrate import logical_date_for
-from zhuanhua.report import fetch
+from zhuanhua.report import fetch, fetch_run
 from zhuanhua.synth import generate
 
 from ..conftest import zhuanhua_cli
@@ -19,28 +19,58 @@ def hold_no_file(monkeypatch):
     monkeypatch.setenv("ZHUANHUA_HOLD_SHARE", "1")
 
 
-def nightly_dag():
+def dag_named(dag_id: str):
     from airflow.dag_processing.dagbag import DagBag
 
     from zhuanhua.config import load_settings
 
-    return DagBag(str(load_settings().dags_folder)).dags["zhuanhua_nightly"]
+    return DagBag(str(load_settings().dags_folder)).dags[dag_id]
 
 
-def test_dag_test_loads_checks_builds_and_records_the_night(airflow_ready, warehouse, landing):
+def states_of(run) -> dict[str, str]:
+    return {ti.task_id: str(ti.state) for ti in run.get_task_instances()}
+
+
+def asset_events_of(run_id: str) -> dict[str, dict]:
+    from airflow.models.asset import AssetEvent, AssetModel
+    from airflow.settings import Session
+    from sqlalchemy import select
+
+    with Session() as session:
+        rows = session.execute(select(AssetModel.name, AssetEvent.extra)
+                               .join(AssetModel, AssetEvent.asset_id == AssetModel.id)
+                               .where(AssetEvent.source_run_id == run_id)).all()
+    return {name: extra for name, extra in rows}
+
+
+def test_dag_test_of_the_whole_nightly_chain(airflow_ready, warehouse, landing):
     generate(str(landing), DAY, 2, seed=21, defect_rate=0.05)
-    run = nightly_dag().test(logical_date=logical_date_for(date(2024, 6, 4)),
-                             run_conf={"business_date": "2024-06-04"})
-    assert str(run.state) == "success"
-    states = {ti.task_id: str(ti.state) for ti in run.get_task_instances()}
-    dbt_tasks = {task for task in states if task.startswith("build_warehouse.")}
-    assert "build_warehouse.fct_conversion_chain_model_build" in dbt_tasks  # one per model
-    assert {states.pop(task) for task in dbt_tasks} == {"success"}
-    assert states == {
+    night = date(2024, 6, 4)
+    conf = {"business_date": night.isoformat()}
+    loads = dag_named("zhuanhua_nightly").test(logical_date=logical_date_for(night),
+                                               run_conf=conf)
+    assert str(loads.state) == "success"
+    assert states_of(loads) == {
         "load_contracts": "success", "load_loans": "success", "load_patents": "success",
         "load_patent_events": "success", "build_data_docs": "success",
-        "record_summary": "success"}
-    summary = {row["feed"]: row for row in fetch(warehouse, date(2024, 6, 4))}
+        "close_loads": "success"}
+    events = asset_events_of(loads.run_id)
+    assert set(events) == {"checked_contracts", "checked_loans", "checked_patents",
+                           "checked_patent_events"}
+    assert {extra["business_date"] for extra in events.values()} == {"2024-06-04"}
+
+    build = dag_named("zhuanhua_warehouse").test(logical_date=logical_date_for(night),
+                                                 run_conf=conf)
+    assert str(build.state) == "success"
+    states = states_of(build)
+    dbt_tasks = {task for task in states if task.startswith("build_warehouse.")}
+    assert {"build_warehouse.dbt_producer_watcher", "build_warehouse.fct_conversion_chain.run",
+            "build_warehouse.fct_conversion_chain.test"} <= dbt_tasks  # one per model
+    assert {states.pop(task) for task in dbt_tasks} == {"success"}
+    assert states == {"check_freshness": "success", "record_build": "success"}
+    assert set(asset_events_of(build.run_id)) == {"warehouse_marts"}
+
+    summary = {row["feed"]: row for row in fetch(warehouse, night)}
     assert set(summary) == {"contracts", "loans", "patents", "patent_events"}
     for feed, row in summary.items():
         ledger = warehouse.execute(
@@ -50,10 +80,14 @@ def test_dag_test_loads_checks_builds_and_records_the_night(airflow_ready, wareh
             (feed,)).fetchone()
         assert (row["files"], row["rows_received"], row["rows_loaded"],
                 row["rows_quarantined"]) == ledger
+        assert row["late_files"] == []
     assert summary["contracts"]["files"] == 1 and summary["patents"]["files"] == 1
+    run = fetch_run(warehouse, night)
+    assert run["loads_run_id"] == loads.run_id and run["build_run_id"] == build.run_id
+    assert run["freshness_warnings"] == []
     # the earlier day's files, not loaded before, were picked up too
     days = warehouse.execute("select distinct business_date from raw.batch_ledger").fetchall()
-    assert sorted(d for (d,) in days) == [DAY, date(2024, 6, 4)]
+    assert sorted(d for (d,) in days) == [DAY, night]
     facts = warehouse.execute("select count(*) from marts.fct_technology_contract").fetchone()[0]
     assert facts > 0
     from zhuanhua.checks import data_docs_index

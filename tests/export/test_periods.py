@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from zhuanhua.export.completeness import parse_waiver
+from zhuanhua.completeness import parse_waiver
 from zhuanhua.export.periods import last_complete, parse_period
 
 

@@ -13,9 +13,9 @@ from psycopg.types.json import Jsonb
 
 from zhuanhua import __version__
 from zhuanhua.codes import city_counties, division_name
+from zhuanhua.completeness import Waiver, describe, missing_files
 from zhuanhua.config import TIMEZONE, Settings
 from zhuanhua.export import files, versions
-from zhuanhua.export.completeness import Waiver, describe, missing_files
 from zhuanhua.export.contributions import all_contributions
 from zhuanhua.export.periods import Period, parse_period
 from zhuanhua.export.reconcile import ExportRefused, reconcile
@@ -99,7 +99,7 @@ def _check_waivers(waivers: tuple[Waiver, ...], period: Period) -> None:
 
 def _complete(conn: psycopg.Connection, period: Period, waivers: tuple[Waiver, ...]) -> list:
     """The waived missing files; refuses the export when any other file is missing."""
-    missing = missing_files(conn, period)
+    missing = missing_files(conn, period.start, period.end)
     waived = [m for m in missing if any(w.covers(m.day) for w in waivers)]
     unwaived = [m for m in missing if m not in waived]
     if unwaived:

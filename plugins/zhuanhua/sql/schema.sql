@@ -110,6 +110,35 @@ create table if not exists audit.nightly_feed_summary (
     recorded_at      timestamptz not null default now(),
     primary key (business_date, feed)
 );
+do $$
+begin
+    if not exists (select 1 from information_schema.columns where table_schema = 'audit'
+                   and table_name = 'nightly_feed_summary' and column_name = 'late_files') then
+        alter table audit.nightly_feed_summary
+            add column late_files text[] not null default '{}',
+            add column missing_files text[] not null default '{}',
+            add column caught_up_on date;
+    end if;
+end $$;
+comment on column audit.nightly_feed_summary.late_files is
+    'Files of the business date not loaded when its night closed (迟到文件).';
+comment on column audit.nightly_feed_summary.missing_files is
+    'Those of them still not loaded (仍缺文件); empty once caught up.';
+comment on column audit.nightly_feed_summary.caught_up_on is
+    'The business date of the night that loaded the last late file (补齐日期).';
+
+-- One row per night: when its loads and its warehouse build ran, and what the freshness
+-- check found. `zhuanhua report --date D` prints it with the per-feed rows above.
+create table if not exists audit.nightly_run (
+    business_date      date primary key,
+    loads_run_id       text,
+    loads_started_at   timestamptz,
+    loads_finished_at  timestamptz,
+    build_run_id       text,
+    build_finished_at  timestamptz,
+    freshness_warnings text[] not null default '{}'
+);
+comment on table audit.nightly_run is 'Nightly run summary (每晚运行摘要): loads, build, freshness.';
 
 -- Keyed hash of personal data (domain.md §12): people appear in the warehouse's models by
 -- HMAC-SHA256 of a normalised identifier under a key kept here, never in clear. The key

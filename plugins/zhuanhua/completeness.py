@@ -1,4 +1,5 @@
-"""Whether every source file of every business date in a period has been loaded.
+"""Whether every source file of every business date in a range has been loaded: the
+nightly report of late feeds, the freshness checks and the provincial exports ask it.
 
 Each day brings one contracts file, one patents file, one patent-events file and one loans
 file per bank. The banks are ZHUANHUA_LOAN_BANKS when set, else every bank that has
@@ -9,11 +10,10 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import psycopg
 
-from zhuanhua.export.periods import Period
 from zhuanhua.feeds import FEEDS
 
 DAILY = ("contracts", "patents", "patent_events")  # one file a day; loans: one a bank
@@ -24,6 +24,7 @@ class MissingFile:
     day: date
     file: str  # as the landing area would hold it
     reason: str  # not received | rejected: … | held: …
+    feed: str = ""
 
     def __str__(self) -> str:
         return f"{self.day} {self.file} ({self.reason})"
@@ -58,12 +59,12 @@ def parse_waiver(text: str, reason: str | None) -> Waiver:
     return Waiver(first_day, last_day, reason.strip())
 
 
-def missing_files(conn: psycopg.Connection, period: Period) -> list[MissingFile]:
-    """The files of the period's days that are not loaded, day by day."""
-    latest = _latest_versions(conn, period)
+def missing_files(conn: psycopg.Connection, first: date, last: date) -> list[MissingFile]:
+    """The files of the business dates from `first` to `last` that are not loaded, by day."""
+    latest = _latest_versions(conn, first, last)
     banks = _expected_banks(conn)
     missing = []
-    for day in period.days():
+    for day in (first + timedelta(days=n) for n in range((last - first).days + 1)):
         expected = [(feed, FEEDS[feed].file_path(day), None) for feed in DAILY]
         expected += [("loans", FEEDS["loans"].file_path(day, bank_code=bank), bank)
                      for bank, first in banks.items() if first <= day]
@@ -71,16 +72,16 @@ def missing_files(conn: psycopg.Connection, period: Period) -> list[MissingFile]
             status, error = latest.get((feed, day, bank), ("not received", None))
             if status != "loaded":
                 reason = status if status == "not received" else f"{status}: {error or ''}"
-                missing.append(MissingFile(day, file, reason.rstrip(": ")))
+                missing.append(MissingFile(day, file, reason.rstrip(": "), feed))
     return missing
 
 
-def _latest_versions(conn: psycopg.Connection, period: Period) -> dict:
+def _latest_versions(conn: psycopg.Connection, first: date, last: date) -> dict:
     """(feed, day, bank) → status and error of the latest version received."""
     rows = conn.execute(
         """select distinct on (feed, file_name) feed, file_name, business_date, status, error
            from raw.batch_ledger where business_date between %s and %s
-           order by feed, file_name, batch_id desc""", (period.start, period.end)).fetchall()
+           order by feed, file_name, batch_id desc""", (first, last)).fetchall()
     latest: dict = {}
     for feed, file_name, day, status, error in rows:
         bank = FEEDS[feed].fields_from_name(file_name).get("bank_code")
