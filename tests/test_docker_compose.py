@@ -9,10 +9,13 @@ ROOT = Path(__file__).resolve().parents[1]
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
 SERVICES = COMPOSE["services"]
 AIRFLOW = ["airflow-apiserver", "airflow-scheduler", "airflow-dag-processor", "airflow-triggerer"]
+CELERY = {"redis", "airflow-worker", "flower"}
 
 
 def test_the_stack_has_both_databases_and_every_airflow3_component():
-    assert set(SERVICES) == {"warehouse-db", "airflow-db", "airflow-init", *AIRFLOW}
+    assert set(SERVICES) == {"warehouse-db", "airflow-db", "airflow-init", *AIRFLOW, *CELERY}
+    default = {name for name, service in SERVICES.items() if "profiles" not in service}
+    assert default == {"warehouse-db", "airflow-db", "airflow-init", *AIRFLOW}
     assert [SERVICES[name]["command"] for name in AIRFLOW] == [
         "api-server", "scheduler", "dag-processor", "triggerer"]
 
@@ -23,7 +26,7 @@ def test_images_are_pinned_to_postgres_16_and_airflow_3_3():
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert "FROM apache/airflow:3.3.2-python3.11" in dockerfile
     assert "requirements.lock" in dockerfile
-    for name in ["airflow-init", *AIRFLOW]:
+    for name in ["airflow-init", *AIRFLOW, "airflow-worker"]:
         assert SERVICES[name]["build"] == "."
 
 
@@ -51,3 +54,38 @@ def test_secrets_come_from_the_env_file_and_none_is_written_in():
             if re.search(r"PASSWORD|SECRET|FERNET|_KEY$", key):
                 assert re.fullmatch(r"\$\{[A-Z_]+\}", str(value)), f"{key} is hard-coded"
     assert ".env" in (ROOT / ".gitignore").read_text().split()
+
+
+def test_the_celery_profile_adds_a_redis_broker_and_workers_that_scale():
+    for name in CELERY:
+        assert SERVICES[name]["profiles"] == ["celery"]
+    worker = SERVICES["airflow-worker"]
+    assert worker["command"] == "celery worker"
+    assert "container_name" not in worker and "ports" not in worker  # --scale needs neither
+    assert worker["depends_on"]["redis"]["condition"] == "service_healthy"
+    env = worker["environment"]
+    assert env["AIRFLOW__CORE__EXECUTOR"] == "${AIRFLOW_EXECUTOR:-LocalExecutor}"
+    assert env["AIRFLOW__CELERY__BROKER_URL"] == "redis://redis:6379/0"
+    assert "@airflow-db:5432/airflow" in env["AIRFLOW__CELERY__RESULT_BACKEND"]
+    assert "CELERY" in (ROOT / "docs" / "operations.md").read_text().upper()
+    pins = (ROOT / "docker" / "requirements-celery.txt").read_text().split()
+    assert "apache-airflow-providers-celery==3.26.0" in pins
+    assert "requirements-celery.txt" in (ROOT / "Dockerfile").read_text()
+
+
+def test_no_secret_is_written_in_the_repository():
+    import subprocess
+
+    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True,
+                             check=True).stdout.split()
+    pattern = re.compile(r"postgres(?:ql)?(?:\+\w+)?://\w+:(?!\$\{)[^@\s/]+@"
+                         r"|(?:PASSWORD|SECRET|TOKEN)[ \t]*[:=][ \t]*['\"]?(?!\$)"
+                         r"[A-Za-z0-9+/_-]{8,}")
+    found = []
+    for name in tracked:
+        path = ROOT / name
+        if path.suffix in {".py", ".yml", ".yaml", ".toml", ".cfg", ".ini", ".sh", ".md"} \
+                or path.name in {"Makefile", "Dockerfile", ".env.example"}:
+            text = path.read_text(encoding="utf-8", errors="replace")
+            found += [f"{name}: {m.group(0)}" for m in pattern.finditer(text)]
+    assert found == []
