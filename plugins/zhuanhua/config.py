@@ -71,7 +71,27 @@ def load_settings() -> Settings:
         home=home,
         landing=landing,
         region=region,
-        warehouse_url=os.environ.get("ZHUANHUA_WAREHOUSE_URL") or None,
+        warehouse_url=os.environ.get("ZHUANHUA_WAREHOUSE_URL") or _airflow_connection_url(),
         hold_share=hold_share,
         person_key=person_key,
     )
+
+
+def _airflow_connection_url() -> str | None:
+    """The Airflow connection `zhuanhua_warehouse` given the way Airflow reads connections
+    from the environment (AIRFLOW_CONN_ZHUANHUA_WAREHOUSE, a URI or JSON), so a deployment
+    can keep one definition for Airflow's hooks and for the project."""
+    value = os.environ.get("AIRFLOW_CONN_ZHUANHUA_WAREHOUSE", "").strip()
+    if not value:
+        return None
+    if value.startswith("{"):
+        import json
+        from urllib.parse import quote
+
+        c = json.loads(value)
+        login = quote(c.get("login") or "", safe="")
+        secret = f":{quote(c['password'], safe='')}" if c.get("password") else ""
+        credentials = f"{login}{secret}@" if login else ""
+        return (f"postgresql://{credentials}{c.get('host') or '127.0.0.1'}:"
+                f"{c.get('port') or 5432}/{c.get('schema') or 'warehouse'}")
+    return re.sub(r"^postgres(ql)?://", "postgresql://", value)
