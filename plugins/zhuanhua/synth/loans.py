@@ -57,7 +57,8 @@ class LoanGenerator:
     serial: int = 0
 
     def snapshots_for(self, day: date) -> dict[str, tuple[list[dict], list[str | None]]]:
-        """Per bank: the loans that are new or changed today (the whole book at month end)."""
+        """Per bank, every bank every night: the loans that are new or changed today (the
+        whole book at month end), none on a quiet day."""
         month_end = (day + timedelta(days=1)).day == 1
         out = {}
         for bank, loans in self.book.items():
@@ -78,8 +79,7 @@ class LoanGenerator:
                     defect = self.rng.choice([d for d in sorted(DEFECTS) if _applies(loan, d)])
                 rows.append(_inject(dict(loan), defect) if defect else dict(loan))
                 defects.append(defect)
-            if rows:
-                out[bank] = (rows, defects)
+            out[bank] = (rows, defects)  # a quiet day still brings the bank's (empty) file
         return out
 
     def _advance(self, loan: dict, day: date) -> dict | None:
