@@ -4,7 +4,9 @@
     all its rows again, so a late or corrected file gives what a full refresh gives. -#}
 {% macro keys_to_rebuild(source_rows, key) -%}
     select {{ key }} from {{ source_rows }}
-    where checked_at > (select max(checked_at) - interval '1 day' from {{ this }})
+    -- an empty table (a first night without rows) rebuilds everything, not nothing
+    where checked_at > coalesce((select max(checked_at) - interval '1 day' from {{ this }}),
+                                '-infinity'::timestamptz)
     union
     select {{ key }} from {{ this }} as built
     where not exists (

@@ -58,7 +58,36 @@ def run_bench(settings: Settings, scale: str = "province", days: int = 365) -> d
                              "validate_s": checks.SECONDS_VALIDATING[name] - validating}
         _print(results)
         results["dbt"] = _bench_dbt(conn, bench, str(landing), last + timedelta(days=1))
+    results["airflow"] = _bench_airflow(bench, last + timedelta(days=1))
     return results
+
+
+def _bench_airflow(bench: Settings, night: date) -> dict:
+    """The warehouse DAG (Cosmos watcher mode, under dag.test) against a plain `dbt build`
+    of the same project on the same data, each run twice, best of two."""
+    from zhuanhua.orchestrate import WAREHOUSE_DAG, prepare_airflow, run_chain
+
+    prepare_airflow(bench)
+    plain, dag, process = [], [], []
+    for _ in range(2):
+        started = time.perf_counter()
+        transform.build(bench)
+        plain.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        [run] = run_chain(bench, [(WAREHOUSE_DAG, night)], "bench-warehouse")
+        process.append(time.perf_counter() - started)
+        if run.state != "success":
+            raise RuntimeError(f"the warehouse DAG failed in the bench; see {run.log_file}")
+        dag.append(run.seconds)
+    figures = {"plain_s": min(plain), "dag_s": min(dag), "process_s": min(process),
+               "tasks": len(run.tasks)}
+    ratio = figures["dag_s"] / figures["plain_s"]
+    print(f"Airflow + Cosmos: the warehouse DAG ({figures['tasks']} tasks) "
+          f"{figures['dag_s']:.1f} s against plain dbt build {figures['plain_s']:.1f} s: "
+          f"overhead ratio {ratio:.2f}x (goal <= 1.5x); counting Airflow's start in a fresh "
+          f"process {figures['process_s']:.1f} s "
+          f"({figures['process_s'] / figures['plain_s']:.2f}x)")
+    return figures
 
 
 def _bench_dbt(conn: psycopg.Connection, bench: Settings, landing: str, next_day: date) -> dict:

@@ -54,7 +54,7 @@ def _parser() -> argparse.ArgumentParser:
     synth.add_argument("--defect-rate", type=float, default=0.02)
     synth.set_defaults(handler=_synth)
 
-    run = verbs.add_parser("run", help="run the nightly DAG for one business date through Airflow")
+    run = verbs.add_parser("run", help="run one night (loads, then build) through Airflow")
     run.add_argument("--date", type=_date, required=True)
     run.add_argument("--landing", help="landing folder or URL (default: ZHUANHUA_LANDING)")
     run.set_defaults(handler=_run)

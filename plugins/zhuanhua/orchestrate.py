@@ -37,6 +37,8 @@ class RunResult:
     state: str
     tasks: dict[str, str]
     log_file: Path
+    tries: dict[str, int]
+    seconds: float  # first task's start to last task's end
 
 
 def airflow_env(settings: Settings) -> dict[str, str]:
@@ -105,7 +107,8 @@ def run_chain(settings: Settings, steps: list[tuple[str, date]], name: str) -> l
     if not result_file.exists():
         raise RunFailed(f"the DAG runs ({name}) did not finish; see {log_file}")
     return [RunResult(r["dag_id"], date.fromisoformat(r["business_date"]), r["state"],
-                      r["tasks"], log_file) for r in json.loads(result_file.read_text())]
+                      r["tasks"], log_file, r["tries"], r["seconds"])
+            for r in json.loads(result_file.read_text())]
 
 
 def logical_date_for(business_date: date) -> datetime:
@@ -127,12 +130,21 @@ def _child(plan: list[list[str]], result_file: Path) -> None:
     for dag_id, day in plan:
         run = bag.dags[dag_id].test(logical_date=logical_date_for(date.fromisoformat(day)),
                                     run_conf={"business_date": day})
-        tasks = {ti.task_id: str(ti.state) for ti in run.get_task_instances()}
+        instances = run.get_task_instances()
         results.append({"dag_id": dag_id, "business_date": day, "state": str(run.state),
-                        "tasks": tasks})
+                        "tasks": {ti.task_id: str(ti.state) for ti in instances},
+                        "tries": {ti.task_id: ti.try_number for ti in instances},
+                        "seconds": _span(instances)})
         result_file.write_text(json.dumps(results))
         if str(run.state) != "success":
             break
+
+
+def _span(instances) -> float:
+    ran = [ti for ti in instances if ti.start_date and ti.end_date]
+    if not ran:
+        return 0.0
+    return (max(ti.end_date for ti in ran) - min(ti.start_date for ti in ran)).total_seconds()
 
 
 if __name__ == "__main__":

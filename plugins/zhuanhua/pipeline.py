@@ -1,4 +1,4 @@
-"""What each step of the nightly DAG does; the DAG file only wires these together."""
+"""What each step of the nightly DAGs does; the DAG files only wire these together."""
 
 from __future__ import annotations
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -57,7 +58,7 @@ def build(settings: Settings) -> str:
 def manifest(settings: Settings) -> Path:
     """dbt's manifest of the project, parsed again when any project file is newer.
 
-    Cosmos renders the nightly DAG's dbt tasks from it; `dbt parse` needs no database.
+    Cosmos renders the warehouse DAG's dbt tasks from it; `dbt parse` needs no database.
     """
     path = settings.home / "dbt" / "target" / "manifest.json"
     project = settings.dbt_project_dir
@@ -117,7 +118,9 @@ def _producer_first(group) -> None:
     """Put the producer before the group's first node tasks; they run once it has ended."""
     tasks = list(group.iter_tasks())
     producer = next(t for t in tasks if t.task_id.endswith(f".{PRODUCER}"))
-    producer.retries = 0  # its node tasks retry the nodes that failed, one by one
+    # Cosmos skips a retried producer rather than build twice; that skip lets the group end
+    # well once the node tasks' own retries have rebuilt what failed. Retry it at once.
+    producer.retries, producer.retry_delay = 1, timedelta(seconds=1)
     inside = {t.task_id for t in tasks}
     for task in tasks:
         if task is producer or task.task_id.endswith(f".{PRODUCER}_done"):

@@ -115,3 +115,32 @@ def test_a_failed_run_exits_non_zero_and_names_the_task_and_cause(airflow_ready,
     assert failed.returncode == 1
     assert "ZHUANHUA_REGION must be a 6-digit division code" in failed.stderr
     assert "Traceback" not in failed.stderr
+
+
+def test_a_data_error_fails_at_once_and_alerts_with_what_to_do(airflow_ready, warehouse,
+                                                               landing, monkeypatch):
+    from ..alert_inbox import AlertInbox
+
+    generate(str(landing), DAY, 1, seed=24, defect_rate=0.5)
+    inbox = AlertInbox()
+    try:
+        failed = zhuanhua_cli("run", "--date", str(DAY),
+                              env={"ZHUANHUA_HOLD_SHARE": "0.1", "ZHUANHUA_RETRIES": "3",
+                                   "ZHUANHUA_ALERT_WEBHOOK": inbox.url})
+    finally:
+        inbox.close()
+    assert failed.returncode == 1 and "Traceback" not in failed.stderr
+    assert "zhuanhua_nightly for 2024-06-03 ended failed" in failed.stderr
+    alerts = [a for a in inbox.received if a["level"] == "failure"]
+    assert alerts, failed.stderr
+    held = [a for a in alerts if a["details"]["task"].startswith("load_")]
+    assert held and all(a["details"]["try"] == "1" for a in held)  # no retry of a data error
+    alert = held[0]
+    assert alert["details"]["business date"] == "2024-06-03"
+    assert "FilesHeld" in alert["details"]["error"] and "held" in alert["details"]["error"]
+    assert "zhuanhua quarantine list" in alert["action"]
+    assert "zhuanhua run --date 2024-06-03" in alert["action"]
+    from zhuanhua.alerts import alerts_file
+
+    kept = alerts_file().read_text(encoding="utf-8")
+    assert alert["subject"] in kept
