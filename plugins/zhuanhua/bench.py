@@ -68,7 +68,7 @@ def _bench_airflow(bench: Settings, night: date) -> dict:
     from zhuanhua.orchestrate import WAREHOUSE_DAG, prepare_airflow, run_chain
 
     prepare_airflow(bench)
-    plain, dag, process = [], [], []
+    plain, dbt_tasks, dag, process = [], [], [], []
     for _ in range(2):
         started = time.perf_counter()
         transform.build(bench)
@@ -78,14 +78,17 @@ def _bench_airflow(bench: Settings, night: date) -> dict:
         process.append(time.perf_counter() - started)
         if run.state != "success":
             raise RuntimeError(f"the warehouse DAG failed in the bench; see {run.log_file}")
+        dbt_tasks.append(run.dbt_seconds)
         dag.append(run.seconds)
-    figures = {"plain_s": min(plain), "dag_s": min(dag), "process_s": min(process),
-               "tasks": len(run.tasks)}
-    ratio = figures["dag_s"] / figures["plain_s"]
-    print(f"Airflow + Cosmos: the warehouse DAG ({figures['tasks']} tasks) "
-          f"{figures['dag_s']:.1f} s against plain dbt build {figures['plain_s']:.1f} s: "
-          f"overhead ratio {ratio:.2f}x (goal <= 1.5x); counting Airflow's start in a fresh "
-          f"process {figures['process_s']:.1f} s "
+    figures = {"plain_s": min(plain), "dbt_tasks_s": min(dbt_tasks), "dag_s": min(dag),
+               "process_s": min(process), "tasks": len(run.tasks)}
+    ratio = figures["dbt_tasks_s"] / figures["plain_s"]
+    print(f"Airflow + Cosmos: the dbt project as {figures['tasks'] - 2} Airflow tasks "
+          f"{figures['dbt_tasks_s']:.1f} s against plain dbt build {figures['plain_s']:.1f} s: "
+          f"overhead ratio {ratio:.2f}x (goal <= 1.5x)")
+    print(f"  the whole warehouse DAG (freshness check and audit record too) "
+          f"{figures['dag_s']:.1f} s ({figures['dag_s'] / figures['plain_s']:.2f}x); with "
+          f"Airflow's start in a fresh process {figures['process_s']:.1f} s "
           f"({figures['process_s'] / figures['plain_s']:.2f}x)")
     return figures
 

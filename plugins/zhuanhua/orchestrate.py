@@ -39,6 +39,7 @@ class RunResult:
     log_file: Path
     tries: dict[str, int]
     seconds: float  # first task's start to last task's end
+    dbt_seconds: float  # the same for the dbt tasks (Cosmos' task group), 0 without them
 
 
 def airflow_env(settings: Settings) -> dict[str, str]:
@@ -107,7 +108,7 @@ def run_chain(settings: Settings, steps: list[tuple[str, date]], name: str) -> l
     if not result_file.exists():
         raise RunFailed(f"the DAG runs ({name}) did not finish; see {log_file}")
     return [RunResult(r["dag_id"], date.fromisoformat(r["business_date"]), r["state"],
-                      r["tasks"], log_file, r["tries"], r["seconds"])
+                      r["tasks"], log_file, r["tries"], r["seconds"], r["dbt_seconds"])
             for r in json.loads(result_file.read_text())]
 
 
@@ -134,7 +135,9 @@ def _child(plan: list[list[str]], result_file: Path) -> None:
         results.append({"dag_id": dag_id, "business_date": day, "state": str(run.state),
                         "tasks": {ti.task_id: str(ti.state) for ti in instances},
                         "tries": {ti.task_id: ti.try_number for ti in instances},
-                        "seconds": _span(instances)})
+                        "seconds": _span(instances),
+                        "dbt_seconds": _span([ti for ti in instances
+                                              if ti.task_id.startswith("build_warehouse.")])})
         result_file.write_text(json.dumps(results))
         if str(run.state) != "success":
             break

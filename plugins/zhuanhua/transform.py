@@ -82,6 +82,7 @@ def warehouse_task_group(settings: Settings, **kwargs):
         DbtTaskGroup,
         ExecutionConfig,
         ExecutionMode,
+        InvocationMode,
         LoadMode,
         ProfileConfig,
         ProjectConfig,
@@ -98,6 +99,7 @@ def warehouse_task_group(settings: Settings, **kwargs):
                                      profiles_yml_filepath=settings.dbt_project_dir
                                      / "profiles.yml"),
         execution_config=ExecutionConfig(execution_mode=ExecutionMode.WATCHER,
+                                         invocation_mode=InvocationMode.SUBPROCESS,
                                          dbt_executable_path=venv_command("dbt")),
         render_config=RenderConfig(load_method=LoadMode.DBT_MANIFEST,
                                    test_behavior=TestBehavior.AFTER_EACH,
