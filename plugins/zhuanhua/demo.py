@@ -52,10 +52,10 @@ def summary(settings: Settings, dates: list[date]) -> str:
         sizes = {name: conn.execute(f'select count(*) from marts."{name}"').fetchone()[0]
                  for (name,) in marts}
     lines = ["", f"Zhuanhua demo: {len(dates)} nights, {dates[0]} to {dates[-1]}",
-             f"{'feed':<12}{'files':>6}{'rejected':>9}{'received':>10}{'loaded':>8}"
+             f"{'feed':<14}{'files':>6}{'rejected':>9}{'received':>10}{'loaded':>8}"
              f"{'quarantined':>12}"]
     for feed, t in totals.items():
-        lines.append(f"{feed:<12}{t['files']:>6}{t['files_rejected']:>9}{t['rows_received']:>10}"
+        lines.append(f"{feed:<14}{t['files']:>6}{t['files_rejected']:>9}{t['rows_received']:>10}"
                      f"{t['rows_loaded']:>8}{t['rows_quarantined']:>12}")
     lines.append("marts built: " + ", ".join(f"marts.{n} ({c} rows)" for n, c in sizes.items()))
     lines += [
