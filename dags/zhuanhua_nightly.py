@@ -7,24 +7,15 @@ import pendulum
 from airflow.sdk import Param, dag, get_current_context, task
 
 from zhuanhua.assets import FEED_ASSETS
-from zhuanhua.config import NIGHTLY_RUN, TIMEZONE
-from zhuanhua.faults import retry_only_transient, retry_policy
-
-
-def _business_date():
-    from zhuanhua.pipeline import business_date_in
-
-    return business_date_in(get_current_context())
+from zhuanhua.config import NIGHTLY_RUN
+from zhuanhua.faults import dag_arguments, retry_only_transient
+from zhuanhua.pipeline import business_date_in
 
 
 @dag(
     dag_id="zhuanhua_nightly",
     schedule=f"{NIGHTLY_RUN.minute} {NIGHTLY_RUN.hour} * * *",
-    start_date=pendulum.datetime(2024, 1, 1, tz=TIMEZONE),
-    catchup=False,
-    max_active_runs=1,
-    default_args=retry_policy(),
-    tags=["zhuanhua", "nightly"],
+    **dag_arguments("nightly"),
     params={"business_date": Param(None, type=["null", "string"], format="date",
                                    description="Business date to process (default: yesterday)")},
     doc_md="""
@@ -52,7 +43,7 @@ def zhuanhua_nightly():
     def load_feed(feed: str) -> dict:
         from zhuanhua.pipeline import load_feed as load
 
-        day = _business_date()
+        day = business_date_in(get_current_context())
         outcome = retry_only_transient(load)(feed, day)
         events = get_current_context()["outlet_events"]
         events[FEED_ASSETS[feed]].extra = {"business_date": day.isoformat(),
@@ -70,7 +61,8 @@ def zhuanhua_nightly():
         from zhuanhua.pipeline import close_loads as close
 
         started = min(pendulum.parse(feed["started_at"]) for feed in loaded)
-        return retry_only_transient(close)(_business_date(), get_current_context()["run_id"],
+        context = get_current_context()
+        return retry_only_transient(close)(business_date_in(context), context["run_id"],
                                            started)
 
     loads = {name: load_feed.override(task_id=f"load_{name}", outlets=[asset])(name)

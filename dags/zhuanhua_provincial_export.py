@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import pendulum
 from airflow.sdk import Param, dag, get_current_context, task
 
 from zhuanhua.assets import MARTS
-from zhuanhua.config import TIMEZONE
 from zhuanhua.export.schedule import CALENDARS
+from zhuanhua.faults import dag_arguments
 
 
 def _export_dag(kind: str, cron: str, due: str):
     @dag(
         dag_id=f"zhuanhua_export_{kind}",
         schedule=cron,
-        start_date=pendulum.datetime(2024, 1, 1, tz=TIMEZONE),
-        catchup=False,
-        max_active_runs=1,
-        tags=["zhuanhua", "export"],
+        **dag_arguments("export"),
         params={"period": Param(None, type=["null", "string"],
                                 description="Period to export (default: the last one ended)"),
                 "region": Param(None, type=["null", "string"],

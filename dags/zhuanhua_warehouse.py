@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-import pendulum
 from airflow.sdk import Param, dag, get_current_context, task
 
 from zhuanhua.assets import FEED_ASSETS, MARTS
-from zhuanhua.config import TIMEZONE, load_settings
-from zhuanhua.faults import retry_only_transient, retry_policy
+from zhuanhua.config import load_settings
+from zhuanhua.faults import dag_arguments, retry_only_transient
+from zhuanhua.pipeline import business_date_in
 from zhuanhua.transform import warehouse_task_group
-
-
-def _business_date():
-    from zhuanhua.pipeline import business_date_in
-
-    return business_date_in(get_current_context())
-
 
 _assets = list(FEED_ASSETS.values())
 _all_feeds = _assets[0]
@@ -26,11 +19,7 @@ for _asset in _assets[1:]:
 @dag(
     dag_id="zhuanhua_warehouse",
     schedule=_all_feeds,
-    start_date=pendulum.datetime(2024, 1, 1, tz=TIMEZONE),
-    catchup=False,
-    max_active_runs=1,
-    default_args=retry_policy(),
-    tags=["zhuanhua", "nightly"],
+    **dag_arguments("nightly"),
     params={"business_date": Param(None, type=["null", "string"], format="date",
                                    description="Night to record the build for (default: the "
                                                "newest date the feed assets carry)")},
@@ -58,13 +47,14 @@ def zhuanhua_warehouse():
     def check_freshness() -> list[str]:
         from zhuanhua.pipeline import check_freshness as check
 
-        return retry_only_transient(check)(_business_date())
+        return retry_only_transient(check)(business_date_in(get_current_context()))
 
     @task(outlets=[MARTS], doc_md="Record the night's build in the audit schema.")
     def record_build(warnings: list[str]) -> dict:
         from zhuanhua.pipeline import record_build as record
 
-        return retry_only_transient(record)(_business_date(), get_current_context()["run_id"],
+        context = get_current_context()
+        return retry_only_transient(record)(business_date_in(context), context["run_id"],
                                             warnings)
 
     warnings = check_freshness()

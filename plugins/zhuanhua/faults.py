@@ -47,6 +47,17 @@ def retry_policy() -> dict:
     }
 
 
+def dag_arguments(*tags: str) -> dict:
+    """What every Zhuanhua DAG shares: Shanghai time, no catch-up of missed schedules, one run
+    at a time, the retry policy and the failure alert."""
+    import pendulum
+
+    from zhuanhua.config import TIMEZONE
+
+    return {"start_date": pendulum.datetime(2024, 1, 1, tz=TIMEZONE), "catchup": False,
+            "max_active_runs": 1, "default_args": retry_policy(), "tags": ["zhuanhua", *tags]}
+
+
 def retry_only_transient(step: Callable[..., T]) -> Callable[..., T]:
     """Let transient faults through to Airflow's retries; fail any other error for good."""
 
