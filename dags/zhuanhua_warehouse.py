@@ -58,7 +58,7 @@ def zhuanhua_warehouse():
                                             warnings)
 
     warnings = check_freshness()
-    warehouse = warehouse_task_group(load_settings(), group_id="build_warehouse")
+    warehouse = warehouse_task_group(load_settings())
     warnings >> warehouse >> record_build(warnings)
 
 

@@ -19,7 +19,8 @@ from email.message import EmailMessage
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from zhuanhua.faults import is_transient
+from zhuanhua.faults import LandingUnreachable, is_transient
+from zhuanhua.transform import WAREHOUSE_GROUP
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +29,7 @@ ACTIONS = (
     ("load_", "A feed file could not be loaded whole. Read the error: a file held for too many "
               "bad rows is listed by `zhuanhua quarantine list`; ask the sender for a corrected "
               "file or release the rows, then `zhuanhua run --date {date}`."),
-    ("build_warehouse.", "A dbt model or test failed. The task's log names the model and the "
+    (f"{WAREHOUSE_GROUP}.", "A dbt model or test failed. The task's log names the model and the "
                          "failing test; fix the model or the data, then clear the task in "
                          "Airflow (or `zhuanhua run --date {date}`)."),
     ("export", "The provincial export stopped; its log says why (missing files or a failed "
@@ -78,8 +79,8 @@ def on_task_failure(context) -> None:
 
 def action_for(task_id: str, error: BaseException | None, day: str) -> str:
     if error is not None and is_transient(error):
-        what = "landing area" if isinstance(error, OSError) and \
-            not isinstance(error, ConnectionError) else "warehouse database"
+        what = ("landing area" if isinstance(error, LandingUnreachable)
+                else "warehouse database or the network to it")
         return TRANSIENT_ACTION.format(what=what, date=day)
     for prefix, action in ACTIONS:
         if task_id.startswith(prefix):

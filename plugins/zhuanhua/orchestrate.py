@@ -20,6 +20,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from zhuanhua.config import NIGHTLY_RUN, TIMEZONE, Settings, venv_command
+from zhuanhua.transform import WAREHOUSE_GROUP
 from zhuanhua.warehouse import other_database, warehouse_url
 
 LOADS_DAG = "zhuanhua_nightly"
@@ -137,7 +138,7 @@ def _child(plan: list[list[str]], result_file: Path) -> None:
                         "tries": {ti.task_id: ti.try_number for ti in instances},
                         "seconds": _span(instances),
                         "dbt_seconds": _span([ti for ti in instances
-                                              if ti.task_id.startswith("build_warehouse.")])})
+                                              if ti.task_id.startswith(f"{WAREHOUSE_GROUP}.")])})
         result_file.write_text(json.dumps(results))
         if str(run.state) != "success":
             break

@@ -69,6 +69,9 @@ def manifest(settings: Settings) -> Path:
     return path
 
 
+WAREHOUSE_GROUP = "build_warehouse"  # the task group's id: its tasks are build_warehouse.*
+
+
 def warehouse_task_group(settings: Settings, **kwargs):
     """The dbt project as Airflow tasks (Cosmos watcher mode): one `dbt build` of the whole
     project in the producer task, and one task per seed and model that reports that node's
@@ -106,7 +109,7 @@ def warehouse_task_group(settings: Settings, **kwargs):
                                    should_detach_multiple_parents_tests=True,
                                    emit_datasets=False),  # the group emits one: the marts
         operator_args={"retries": DBT_RETRIES},
-        **kwargs,
+        **{"group_id": WAREHOUSE_GROUP, **kwargs},
     )
     _producer_first(group)
     return group
