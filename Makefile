@@ -12,7 +12,7 @@ help:
 	@echo "make test     set up, then the whole suite against a throwaway PostgreSQL"
 	@echo "make airflow  Airflow 3 standalone (UI on http://127.0.0.1:8080) with the project's DAGs"
 	@echo "make bench    load a generated province-scale year (rates against bare COPY), then dbt build it"
-	@echo "make lint     ruff"
+	@echo "make lint     ruff, ruff format, the import contract, sqlfluff"
 	@echo "make stop     stop the embedded warehouse"
 
 venv: $(INSTALLED)
@@ -33,8 +33,13 @@ test: venv
 bench: venv
 	$(BIN)/zhuanhua bench
 
+# Style and structure: ruff (lint and format), the import contract of the package's stages
+# (pyproject's [tool.importlinter]), and sqlfluff over the dbt models (dbt templater).
 lint: venv
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/zhuanhua sqlfluff lint models tests
 
 airflow: venv
 	$(BIN)/zhuanhua setup

@@ -6,16 +6,20 @@ from __future__ import annotations
 import pendulum
 from airflow.sdk import Param, dag, get_current_context, task
 
-from zhuanhua.assets import FEED_ASSETS
-from zhuanhua.config import NIGHTLY_RUN
-from zhuanhua.faults import dag_arguments, retry_only_transient
-from zhuanhua.pipeline import business_date_in
+from zhuanhua.ops import steps
+from zhuanhua.ops.assets import FEED_ASSETS
+from zhuanhua.ops.dag_defaults import dag_arguments
+from zhuanhua.ops.dates import business_date_in
+from zhuanhua.ops.faults import retry_only_transient
+from zhuanhua.settings import NIGHTLY_RUN, load_settings
+
+settings = load_settings()
 
 
 @dag(
     dag_id="zhuanhua_nightly",
     schedule=f"{NIGHTLY_RUN.minute} {NIGHTLY_RUN.hour} * * *",
-    **dag_arguments("nightly"),
+    **dag_arguments(settings, "nightly"),
     params={"business_date": Param(None, type=["null", "string"], format="date",
                                    description="Business date to process (default: yesterday)")},
     doc_md="""
@@ -41,10 +45,8 @@ def zhuanhua_nightly():
     @task(doc_md="Land, check and load one feed's files up to the business date; emit its "
                  "asset with the business date.")
     def load_feed(feed: str) -> dict:
-        from zhuanhua.pipeline import load_feed as load
-
         day = business_date_in(get_current_context())
-        outcome = retry_only_transient(load)(feed, day)
+        outcome = retry_only_transient(steps.load_feed)(feed, day, settings)
         events = get_current_context()["outlet_events"]
         events[FEED_ASSETS[feed]].extra = {"business_date": day.isoformat(),
                                           "files": len(outcome["files"])}
@@ -52,18 +54,14 @@ def zhuanhua_nightly():
 
     @task(doc_md="Render the Great Expectations Data Docs of the night's validations.")
     def build_data_docs(loaded: list[dict]) -> str:
-        from zhuanhua.pipeline import build_data_docs as build
-
-        return retry_only_transient(build)()
+        return retry_only_transient(steps.build_data_docs)(settings)
 
     @task(doc_md="Record the night's per-feed summary and late files in the audit schema.")
     def close_loads(loaded: list[dict]) -> list[dict]:
-        from zhuanhua.pipeline import close_loads as close
-
         started = min(pendulum.parse(feed["started_at"]) for feed in loaded)
         context = get_current_context()
-        return retry_only_transient(close)(business_date_in(context), context["run_id"],
-                                           started)
+        return retry_only_transient(steps.close_loads)(business_date_in(context),
+                                                       context["run_id"], started, settings)
 
     loads = {name: load_feed.override(task_id=f"load_{name}", outlets=[asset])(name)
              for name, asset in FEED_ASSETS.items()}

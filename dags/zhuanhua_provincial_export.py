@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from airflow.sdk import Param, dag, get_current_context, task
 
-from zhuanhua.assets import MARTS
-from zhuanhua.export.schedule import CALENDARS
-from zhuanhua.faults import dag_arguments
+from zhuanhua.export.schedule import CALENDARS, run_scheduled
+from zhuanhua.ops.assets import MARTS
+from zhuanhua.ops.dag_defaults import dag_arguments
+from zhuanhua.settings import load_settings
+
+settings = load_settings()
 
 
 def _export_dag(kind: str, cron: str, due: str):
     @dag(
         dag_id=f"zhuanhua_export_{kind}",
         schedule=cron,
-        **dag_arguments("export"),
+        **dag_arguments(settings, "export"),
         params={"period": Param(None, type=["null", "string"],
                                 description="Period to export (default: the last one ended)"),
                 "region": Param(None, type=["null", "string"],
@@ -35,10 +38,8 @@ version, and otherwise writes the next version beside the earlier ones in
         @task(inlets=[MARTS], retries=0,  # a refusal is about the data: a retry cannot help
               doc_md="Export the period: complete, reconciled, versioned (zhuanhua export).")
         def export() -> dict:
-            from zhuanhua.export.schedule import run_scheduled
-
             context = get_current_context()
-            return run_scheduled(kind, context["params"], context.get("logical_date"))
+            return run_scheduled(settings, kind, context["params"], context.get("logical_date"))
 
         export()
 

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from airflow.sdk import Param, dag, get_current_context, task
 
-from zhuanhua.assets import FEED_ASSETS, MARTS
-from zhuanhua.config import load_settings
-from zhuanhua.faults import dag_arguments, retry_only_transient
-from zhuanhua.pipeline import business_date_in
-from zhuanhua.transform import warehouse_task_group
+from zhuanhua.ops import steps
+from zhuanhua.ops.assets import FEED_ASSETS, MARTS
+from zhuanhua.ops.dag_defaults import dag_arguments
+from zhuanhua.ops.dates import business_date_in
+from zhuanhua.ops.faults import retry_only_transient
+from zhuanhua.ops.warehouse_group import warehouse_task_group
+from zhuanhua.settings import load_settings
+
+settings = load_settings()
 
 _assets = list(FEED_ASSETS.values())
 _all_feeds = _assets[0]
@@ -19,7 +23,7 @@ for _asset in _assets[1:]:
 @dag(
     dag_id="zhuanhua_warehouse",
     schedule=_all_feeds,
-    **dag_arguments("nightly"),
+    **dag_arguments(settings, "nightly"),
     params={"business_date": Param(None, type=["null", "string"], format="date",
                                    description="Night to record the build for (default: the "
                                                "newest date the feed assets carry)")},
@@ -45,20 +49,17 @@ emits no asset for that feed, and the warehouse waits for the next complete nigh
 def zhuanhua_warehouse():
     @task(doc_md="Warn about feed files of the last week that have not arrived.")
     def check_freshness() -> list[str]:
-        from zhuanhua.pipeline import check_freshness as check
-
-        return retry_only_transient(check)(business_date_in(get_current_context()))
+        return retry_only_transient(steps.check_freshness)(
+            business_date_in(get_current_context()), settings)
 
     @task(outlets=[MARTS], doc_md="Record the night's build in the audit schema.")
     def record_build(warnings: list[str]) -> dict:
-        from zhuanhua.pipeline import record_build as record
-
         context = get_current_context()
-        return retry_only_transient(record)(business_date_in(context), context["run_id"],
-                                            warnings)
+        return retry_only_transient(steps.record_build)(business_date_in(context),
+                                                        context["run_id"], warnings, settings)
 
     warnings = check_freshness()
-    warehouse = warehouse_task_group(load_settings())
+    warehouse = warehouse_task_group(settings)
     warnings >> warehouse >> record_build(warnings)
 
 

@@ -17,8 +17,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from zhuanhua.config import Settings, load_settings
-from zhuanhua.embedded_db import EmbeddedServer
+from zhuanhua.load.embedded import EmbeddedServer
+from zhuanhua.settings import Settings, load_settings
 
 _HOME = Path(tempfile.mkdtemp(prefix="zhuanhua-test-"))
 LAYERS = ("raw", "checked", "quarantine", "audit", "staging", "intermediate", "marts", "steward",
@@ -35,7 +35,7 @@ def pytest_configure(config: pytest.Config) -> None:
         EmbeddedServer(_HOME).start()
     else:  # a server of the caller's, e.g. in the compose stack
         os.environ["ZHUANHUA_WAREHOUSE_URL"] = os.environ["ZHUANHUA_TEST_WAREHOUSE_URL"]
-    from zhuanhua.orchestrate import airflow_env
+    from zhuanhua.ops.orchestrate import airflow_env
 
     os.environ.update(airflow_env(load_settings()))
 
@@ -54,7 +54,7 @@ def settings() -> Settings:
 
 @pytest.fixture(scope="session")
 def airflow_ready(settings: Settings) -> Settings:
-    from zhuanhua.orchestrate import prepare_airflow
+    from zhuanhua.ops.orchestrate import prepare_airflow
 
     prepare_airflow(settings)
     return settings
@@ -63,7 +63,7 @@ def airflow_ready(settings: Settings) -> Settings:
 @pytest.fixture
 def warehouse(settings: Settings):
     """An empty warehouse (every layer dropped and the loader's schema recreated)."""
-    from zhuanhua.warehouse import connect
+    from zhuanhua.load.connection import connect
 
     with connect(settings) as conn:
         empty_warehouse(conn)
@@ -72,16 +72,16 @@ def warehouse(settings: Settings):
 
 def empty_warehouse(conn: psycopg.Connection) -> None:
     """Drop every layer and recreate the loader's schema."""
-    from zhuanhua.warehouse import ensure_schema
+    from zhuanhua.ops.steps import prepare_warehouse
 
     for schema in LAYERS:
         conn.execute(f"drop schema if exists {schema} cascade")
-    ensure_schema(conn)
+    prepare_warehouse(conn, load_settings())
 
 
 def load_all_feeds(settings: Settings, business_date) -> None:
     """Every feed's files up to the date, patents before their events, as the DAG orders."""
-    from zhuanhua.pipeline import load_feed
+    from zhuanhua.ops.steps import load_feed
 
     for feed in ("contracts", "loans", "patents", "patent_events"):
         load_feed(feed, business_date, settings)
@@ -120,7 +120,7 @@ def table_rows(conn: psycopg.Connection, table: str, order_by: str) -> list[tupl
 @pytest.fixture(scope="module")
 def built(settings: Settings, tmp_path_factory: pytest.TempPathFactory):
     """The worked example (tests/worked_example.py) loaded and built once per test module."""
-    from zhuanhua.warehouse import connect
+    from zhuanhua.load.connection import connect
 
     from . import worked_example
 
@@ -135,8 +135,8 @@ def deliver_load_and_build(settings: Settings, landing: Path, deliver, last_date
 
     Returns the settings pointing at the example's landing folder (no file held whole).
     """
-    from zhuanhua import transform
-    from zhuanhua.warehouse import connect
+    from zhuanhua.build import dbt as transform
+    from zhuanhua.load.connection import connect
 
     deliver(landing)
     example = dataclasses.replace(settings, landing=str(landing), hold_share=1.0)

@@ -12,10 +12,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
-from zhuanhua.synth.contracts import HEADERS as CONTRACT_HEADERS
-from zhuanhua.synth.files import jsonl_bytes, table_bytes
-from zhuanhua.synth.loans import HEADERS as LOAN_HEADERS
-from zhuanhua.synth.parties import uscc
+from zhuanhua.dev.synth.contracts import HEADERS as CONTRACT_HEADERS
+from zhuanhua.dev.synth.files import jsonl_bytes, table_bytes
+from zhuanhua.dev.synth.loans import HEADERS as LOAN_HEADERS
+from zhuanhua.dev.synth.parties import uscc
 
 from .worked_example import (
     DISTILLERY,

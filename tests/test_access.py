@@ -7,8 +7,8 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 import pytest
 
-from zhuanhua.access import add_county, add_login, apply_roles
-from zhuanhua.warehouse import warehouse_url
+from zhuanhua.load.connection import warehouse_url
+from zhuanhua.security.access import add_county, add_login, apply_roles
 
 from . import worked_example as example
 from .conftest import zhuanhua_cli
@@ -68,7 +68,7 @@ def test_the_exporter_login_exports_a_period(roles, settings, tmp_path):
     import dataclasses
     from datetime import date
 
-    from zhuanhua.completeness import Waiver
+    from zhuanhua.audit.completeness import Waiver
     from zhuanhua.export.provincial import export_period
 
     as_exporter = dataclasses.replace(settings, warehouse_url=login_url(settings, "exp"))
@@ -133,7 +133,7 @@ def test_add_county_refuses_a_code_outside_the_city(roles):
 
 
 def test_rotating_the_key_rehashes_every_person(roles, settings):
-    from zhuanhua.personal import person_key
+    from zhuanhua.domain.personal import person_key
 
     key = bytes(range(32))
     done = zhuanhua_cli("access", "rotate-key", env={"ZHUANHUA_PERSON_KEY": key.hex()})
@@ -150,10 +150,9 @@ def test_a_key_that_is_not_hex_is_a_clear_error(roles):
 
 def test_validation_results_keep_no_personal_value(warehouse, landing, landing_settings):
     """A bad identity number is quarantined (steward only); GX's stored results name rows."""
-    from zhuanhua.checks import gx_state
-    from zhuanhua.pipeline import load_feed
-    from zhuanhua.synth.files import table_bytes
-    from zhuanhua.synth.loans import HEADERS
+    from zhuanhua.dev.synth.files import table_bytes
+    from zhuanhua.dev.synth.loans import HEADERS
+    from zhuanhua.ops.steps import load_feed
 
     bad_id = example.PERSON_ID[:-1] + ("0" if example.PERSON_ID[-1] != "0" else "1")
     row = example.LOANS["loans_LZB_20240601.csv"][1] | {"借款人证件号码": bad_id}
@@ -161,5 +160,5 @@ def test_validation_results_keep_no_personal_value(warehouse, landing, landing_s
     (landing / "loans" / "loans_LZB_20240603.csv").write_bytes(table_bytes(HEADERS, [row], 1)[1])
     load_feed("loans", example.LAST_DATE.replace(day=3), landing_settings)
     assert warehouse.execute("select count(*) from quarantine.held_row").fetchone()[0] == 1
-    stored = "".join(p.read_text(errors="ignore") for p in gx_state().rglob("*.json"))
+    stored = "".join(p.read_text(errors="ignore") for p in landing_settings.gx_state.rglob("*.json"))
     assert stored and bad_id not in stored and example.PERSON_BORROWER not in stored

@@ -1,6 +1,7 @@
 import pytest
 
-from zhuanhua.config import ConfigError, load_settings
+from zhuanhua.errors import ConfigError
+from zhuanhua.settings import load_settings
 
 from .conftest import zhuanhua_cli
 
@@ -37,7 +38,7 @@ def test_the_warehouse_may_come_from_an_airflow_connection(monkeypatch, settings
     variable wins when both are set. The URL is the suite's real server: it connects."""
     from urllib.parse import urlsplit
 
-    from zhuanhua.warehouse import connect, warehouse_url
+    from zhuanhua.load.connection import connect, warehouse_url
 
     real = urlsplit(warehouse_url(settings))
     monkeypatch.delenv("ZHUANHUA_WAREHOUSE_URL", raising=False)

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from zhuanhua.feeds import FEEDS
+from zhuanhua.domain.feeds import FEEDS
 
 
 @pytest.mark.parametrize("feed", sorted(FEEDS))

@@ -1,6 +1,6 @@
 import pytest
 
-from zhuanhua.identifiers import (
+from zhuanhua.domain.identifiers import (
     BadPatentNumber,
     canonical_patent_no,
     patent_type_digit,
@@ -57,13 +57,13 @@ def test_type_digit_of_old_and_new_numbers():
 
 def test_a_resident_number_whose_division_is_younger_than_its_holder_is_accepted():
     body = "51050419750612003"  # 龙马潭区 (510504, created 1995), holder born 1975
-    from zhuanhua.identifiers import resident_id_check_char
+    from zhuanhua.domain.identifiers import resident_id_check_char
 
     assert resident_id_is_valid(body + resident_id_check_char(body))
 
 
 def test_a_resident_number_with_an_impossible_birth_date_is_refused():
-    from zhuanhua.identifiers import resident_id_check_char
+    from zhuanhua.domain.identifiers import resident_id_check_char
 
     body = "51050419751332003"
     assert not resident_id_is_valid(body + resident_id_check_char(body))

@@ -5,10 +5,10 @@ from datetime import date
 import fsspec
 import pytest
 
-from zhuanhua.feeds import FEEDS
-from zhuanhua.landing import Landing
-from zhuanhua.pipeline import load_feed
-from zhuanhua.synth import generate
+from zhuanhua.dev.synth import generate
+from zhuanhua.domain.feeds import FEEDS
+from zhuanhua.ops.steps import load_feed
+from zhuanhua.read.landing import Landing
 
 
 @pytest.fixture

@@ -3,12 +3,12 @@ from datetime import date
 
 import pytest
 
-from zhuanhua import loader
-from zhuanhua.feeds import FEEDS
-from zhuanhua.landing import Landing
-from zhuanhua.pipeline import load_feed
-from zhuanhua.synth import generate
-from zhuanhua.warehouse import checked_columns, ensure_schema, raw_columns
+from zhuanhua.dev.synth import generate
+from zhuanhua.domain.feeds import FEEDS
+from zhuanhua.load import loader
+from zhuanhua.load.schema import checked_columns, ensure_schema, raw_columns
+from zhuanhua.ops.steps import load_feed
+from zhuanhua.read.landing import Landing
 
 START = date(2024, 6, 3)
 LAST = date(2024, 6, 5)
@@ -102,7 +102,7 @@ def test_out_of_order_days_end_as_in_order(warehouse, landing, landing_settings)
     source = Landing(str(landing))
     for feed in FEEDS.values():
         for landed in reversed(source.files(feed)):  # the last day arrives first
-            loader.load_file(warehouse, feed, landed, source.read(landed))
+            loader.load_file(warehouse, feed, landed, source.read(landed), landing_settings)
     assert (snapshot(warehouse), every_table(warehouse)) == in_order
     released = warehouse.execute("select failures from quarantine.held_row "
                                  "where status = 'released'").fetchall()
@@ -182,8 +182,8 @@ def test_a_load_killed_mid_copy_leaves_no_partial_batch(warehouse, landing, land
 
 def test_a_file_far_smaller_than_recent_ones_is_flagged_but_loaded(warehouse, landing,
                                                                    landing_settings):
-    from zhuanhua.synth.contracts import HEADERS
-    from zhuanhua.synth.files import table_bytes
+    from zhuanhua.dev.synth.contracts import HEADERS
+    from zhuanhua.dev.synth.files import table_bytes
 
     from .test_transform import action
 
@@ -205,8 +205,8 @@ def test_a_contract_in_the_top_percent_of_the_warehouse_is_loaded_with_a_warning
         warehouse, landing, landing_settings):
     from decimal import Decimal
 
-    from zhuanhua.synth.contracts import HEADERS
-    from zhuanhua.synth.files import table_bytes
+    from zhuanhua.dev.synth.contracts import HEADERS
+    from zhuanhua.dev.synth.files import table_bytes
 
     from .test_transform import action
 

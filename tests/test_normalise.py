@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from zhuanhua import normalise
+from zhuanhua.domain import normalise
 
 
 @pytest.mark.parametrize("written", ["2024-06-03", "2024/06/03", "2024.06.03", "20240603",

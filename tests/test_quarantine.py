@@ -6,11 +6,12 @@ from datetime import date
 
 import pytest
 
-from zhuanhua.feeds import FEEDS
-from zhuanhua.pipeline import FilesHeld, load_feed
-from zhuanhua.synth import generate
-from zhuanhua.synth.contracts import HEADERS
-from zhuanhua.synth.files import jsonl_bytes, table_bytes
+from zhuanhua.dev.synth import generate
+from zhuanhua.dev.synth.contracts import HEADERS
+from zhuanhua.dev.synth.files import jsonl_bytes, table_bytes
+from zhuanhua.domain.feeds import FEEDS
+from zhuanhua.errors import FilesHeld
+from zhuanhua.ops.steps import load_feed
 
 from .conftest import zhuanhua_cli
 from .test_transform import action

@@ -5,8 +5,9 @@ from datetime import datetime
 import pytest
 from openpyxl import Workbook
 
-from zhuanhua.feeds import CONTRACTS, LOANS, PATENTS
-from zhuanhua.readers import FileRejected, read_file
+from zhuanhua.domain.feeds import CONTRACTS, LOANS, PATENTS
+from zhuanhua.errors import FileRejected
+from zhuanhua.read.readers import read_file
 
 HEADERS = CONTRACTS.delivered_headers
 ROW = ["2024510500000001", "登记", "2024年06月03日", "一种白酒固态发酵工艺", "技术开发", "委托开发",

@@ -10,9 +10,11 @@ from decimal import Decimal as D
 import pandas as pd
 import pytest
 
-from zhuanhua import checks
-from zhuanhua.rules import derive, rules_for
+from zhuanhua.check import suite as checks
+from zhuanhua.check.rules import derive, rules_for
+from zhuanhua.settings import DEFAULT_REGION, load_settings
 
+GX_STATE = load_settings().gx_state  # the suite's own home (conftest)
 USCC = "91350100M000100Y43"  # the example of GB 32100-2015
 UNIVERSITY = "12510000MB0000000X"
 
@@ -133,7 +135,7 @@ CASES = {
 }
 # every required column: its case is the value missing
 for _feed, _base in BASE.items():
-    for _rule in rules_for(_feed):
+    for _rule in rules_for(_feed, DEFAULT_REGION):
         _column = _rule.name.split(".", 1)[1].removesuffix("_required")
         if _rule.name.endswith("_required") and _rule.name.split(".", 1)[1] not in CASES[_feed]:
             CASES[_feed][_rule.name.split(".", 1)[1]] = {_column: None}
@@ -144,7 +146,7 @@ BATCH_RULES = {"duplicate_key"}  # tested on several rows below
 
 @pytest.mark.parametrize("feed", list(BASE))
 def test_every_rule_has_a_case(feed):
-    names = {r.name.split(".", 1)[1] for r in rules_for(feed)}
+    names = {r.name.split(".", 1)[1] for r in rules_for(feed, DEFAULT_REGION)}
     assert names - BATCH_RULES == set(CASES[feed])
 
 
@@ -154,7 +156,7 @@ def test_a_key_twice_in_one_file_holds_both_rows_but_not_across_files(feed):
     frame["business_date"] = "2024-06-03"
     frame["file_name"] = ["a", "a", "b"]
     derive(feed, frame)
-    found = checks.validate(feed, rules_for(feed), frame)
+    found = checks.validate(feed, rules_for(feed, DEFAULT_REGION), frame, GX_STATE)
     duplicates = {p for p, fs in found.items() if f"{feed}.duplicate_key" in {f.rule for f in fs}}
     assert duplicates == {0, 1}
 
@@ -170,7 +172,7 @@ def test_base_row_passes_and_each_case_fails_its_rule(feed):
     for i, row in enumerate(rows):  # cases may set a helper column (as the warehouse would)
         for column in set(row) - set(BASE[feed]):
             frame.at[i, column] = row[column]
-    found = checks.validate(feed, rules_for(feed), frame)
+    found = checks.validate(feed, rules_for(feed, DEFAULT_REGION), frame, GX_STATE)
     assert found.get(0, []) == [], "the base row must pass every rule"
     for position, name in enumerate(names, start=1):
         failed = {f.rule for f in found.get(position, [])}
@@ -178,10 +180,10 @@ def test_base_row_passes_and_each_case_fails_its_rule(feed):
 
 
 def test_warnings_are_not_rejections():
-    rules = {r.name: r.severity for r in rules_for("contracts")}
+    rules = {r.name: r.severity for r in rules_for("contracts", DEFAULT_REGION)}
     assert rules["contracts.foreign_buyer"] == "warn"
     assert rules["contracts.very_large_amount"] == "warn"
-    assert {r.severity for r in rules_for("patent_events")
+    assert {r.severity for r in rules_for("patent_events", DEFAULT_REGION)
             if r.name == "patent_events.event_code_known"} == {"warn"}
 
 
@@ -189,13 +191,13 @@ def test_a_rule_whose_column_is_missing_is_an_error_not_a_pass():
     frame = pd.DataFrame([BASE["loans"]], dtype=object)
     frame["business_date"], frame["file_name"] = "2024-06-03", "a"  # no derived columns
     with pytest.raises(RuntimeError, match="product_ceiling"):
-        checks.validate("loans", rules_for("loans"), frame)
+        checks.validate("loans", rules_for("loans", DEFAULT_REGION), frame, GX_STATE)
 
 
 def test_patent_lists_are_stored_canonical_and_empty_cells_stay_empty():
     import pandas as pd
 
-    from zhuanhua.rules.common import canonical_patent_lists
+    from zhuanhua.check.rules.common import canonical_patent_lists
 
     cells = pd.Series(["ZL202310397744.0、cn 2023 1 0397744.0；95115608.X", None, "2024ABC"],
                       dtype=object)

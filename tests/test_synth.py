@@ -2,7 +2,7 @@ import json
 import time
 from datetime import date
 
-from zhuanhua.synth import generate
+from zhuanhua.dev.synth import generate
 
 
 def test_same_seed_same_bytes_in_every_delivery_format(tmp_path):

@@ -3,11 +3,11 @@
 from datetime import date
 from decimal import Decimal
 
-from zhuanhua import transform
-from zhuanhua.pipeline import load_feed
-from zhuanhua.synth.contracts import HEADERS
-from zhuanhua.synth.files import table_bytes
-from zhuanhua.synth.parties import uscc
+from zhuanhua.build import dbt as transform
+from zhuanhua.dev.synth.contracts import HEADERS
+from zhuanhua.dev.synth.files import table_bytes
+from zhuanhua.dev.synth.parties import uscc
+from zhuanhua.ops.steps import load_feed
 
 BASE = dict(zip(HEADERS, [
     None, "登记", None, "白酒固态发酵工艺优化", "技术开发", "委托开发", date(2024, 5, 20),

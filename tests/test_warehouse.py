@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from zhuanhua import transform
-from zhuanhua.warehouse import connect
+from zhuanhua.build import dbt as transform
+from zhuanhua.load.connection import connect
 
 from . import worked_example as example
 from .conftest import empty_warehouse, load_all_feeds
@@ -203,7 +203,7 @@ def marts_content(conn) -> dict[str, str]:
 def test_incremental_build_after_late_and_corrected_files_equals_a_full_refresh(
         settings, tmp_path):
     """Generator data over two nights: the second brings a late file and a correction."""
-    from zhuanhua.synth import generate
+    from zhuanhua.dev.synth import generate
 
     landing = tmp_path / "landing"
     generate(str(landing), date(2024, 1, 1), days=30, scale="city")

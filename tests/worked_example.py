@@ -10,11 +10,11 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from zhuanhua.identifiers import patent_check_char, resident_id_check_char
-from zhuanhua.synth.contracts import HEADERS as CONTRACT_HEADERS
-from zhuanhua.synth.files import jsonl_bytes, table_bytes
-from zhuanhua.synth.loans import HEADERS as LOAN_HEADERS
-from zhuanhua.synth.parties import uscc
+from zhuanhua.dev.synth.contracts import HEADERS as CONTRACT_HEADERS
+from zhuanhua.dev.synth.files import jsonl_bytes, table_bytes
+from zhuanhua.dev.synth.loans import HEADERS as LOAN_HEADERS
+from zhuanhua.dev.synth.parties import uscc
+from zhuanhua.domain.identifiers import patent_check_char, resident_id_check_char
 
 
 def patent_no(body: str) -> str:

@@ -49,7 +49,7 @@ def test_every_dag_and_task_is_documented_and_in_shanghai_time():
 
 
 def test_the_loads_emit_the_feed_assets_and_the_build_waits_for_all_of_them():
-    from zhuanhua.assets import FEED_ASSETS, MARTS
+    from zhuanhua.ops.assets import FEED_ASSETS, MARTS
 
     dags = _bag().dags
     loads = dags["zhuanhua_nightly"]
@@ -69,7 +69,8 @@ def test_transient_faults_are_retried_with_backoff_and_data_errors_are_not():
     import psycopg
     from airflow.sdk.exceptions import AirflowFailException
 
-    from zhuanhua.faults import LandingUnreachable, retry_only_transient
+    from zhuanhua.errors import LandingUnreachable
+    from zhuanhua.ops.faults import retry_only_transient
 
     dags = _bag().dags
     for dag_id in ("zhuanhua_nightly", "zhuanhua_warehouse"):
@@ -90,6 +91,6 @@ def test_transient_faults_are_retried_with_backoff_and_data_errors_are_not():
         with pytest.raises(type(transient)):
             fails_with(transient)()
     with pytest.raises(AirflowFailException, match="FilesHeld: too many bad rows"):
-        from zhuanhua.pipeline import FilesHeld
+        from zhuanhua.errors import FilesHeld
 
         fails_with(FilesHeld("too many bad rows"))()

@@ -4,9 +4,9 @@ from datetime import date
 
 import pytest
 
-from zhuanhua.orchestrate import logical_date_for
-from zhuanhua.report import fetch, fetch_run
-from zhuanhua.synth import generate
+from zhuanhua.audit.report import fetch, fetch_run
+from zhuanhua.dev.synth import generate
+from zhuanhua.ops.dates import logical_date_for
 
 from ..conftest import zhuanhua_cli
 
@@ -22,7 +22,7 @@ def hold_no_file(monkeypatch):
 def dag_named(dag_id: str):
     from airflow.dag_processing.dagbag import DagBag
 
-    from zhuanhua.config import load_settings
+    from zhuanhua.settings import load_settings
 
     return DagBag(str(load_settings().dags_folder)).dags[dag_id]
 
@@ -90,9 +90,9 @@ def test_dag_test_of_the_whole_nightly_chain(airflow_ready, warehouse, landing):
     assert sorted(d for (d,) in days) == [DAY, night]
     facts = warehouse.execute("select count(*) from marts.fct_technology_contract").fetchone()[0]
     assert facts > 0
-    from zhuanhua.checks import data_docs_index
+    from zhuanhua.check.suite import data_docs_index
 
-    assert "contracts" in data_docs_index().read_text(encoding="utf-8")
+    assert "contracts" in data_docs_index(airflow_ready.gx_state).read_text(encoding="utf-8")
 
 
 def test_cli_run_twice_reports_identical_counts(airflow_ready, warehouse, landing):
@@ -140,7 +140,7 @@ def test_a_data_error_fails_at_once_and_alerts_with_what_to_do(airflow_ready, wa
     assert "FilesHeld" in alert["details"]["error"] and "held" in alert["details"]["error"]
     assert "zhuanhua quarantine list" in alert["action"]
     assert "zhuanhua run --date 2024-06-03" in alert["action"]
-    from zhuanhua.alerts import alerts_file
+    from zhuanhua.ops.alerts import alerts_file
 
-    kept = alerts_file().read_text(encoding="utf-8")
+    kept = alerts_file(airflow_ready).read_text(encoding="utf-8")
     assert alert["subject"] in kept

@@ -20,13 +20,14 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from zhuanhua.embedded_db import EmbeddedServer
-from zhuanhua.feeds import FEEDS
-from zhuanhua.landing import Landing
-from zhuanhua.orchestrate import LOADS_DAG, WAREHOUSE_DAG, run_chain, run_nightly
-from zhuanhua.report import fetch, fetch_run
-from zhuanhua.synth import generate
-from zhuanhua.warehouse import connect, ensure_schema
+from zhuanhua.audit.report import fetch, fetch_run
+from zhuanhua.dev.synth import generate
+from zhuanhua.domain.feeds import FEEDS
+from zhuanhua.load.connection import connect
+from zhuanhua.load.embedded import EmbeddedServer
+from zhuanhua.ops.orchestrate import LOADS_DAG, WAREHOUSE_DAG, run_chain, run_nightly
+from zhuanhua.ops.steps import prepare_warehouse
+from zhuanhua.read.landing import Landing
 
 from ..alert_inbox import AlertInbox
 from ..conftest import empty_warehouse, zhuanhua_cli
@@ -126,7 +127,7 @@ def second_warehouse(settings, tmp_path):
     server = EmbeddedServer(tmp_path / "second")
     second = dataclasses.replace(settings, warehouse_url=server.start())
     with connect(settings) as main, connect(second) as conn:
-        ensure_schema(conn)  # and the same key for persons' hashes as the main warehouse
+        prepare_warehouse(conn, second)  # and the same key for persons' hashes as the main warehouse
         pads = main.execute("select inner_pad, outer_pad from private.person_hash_key").fetchone()
         conn.execute("update private.person_hash_key set inner_pad = %s, outer_pad = %s", pads)
     try:

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from zhuanhua.completeness import parse_waiver
+from zhuanhua.audit.completeness import parse_waiver
 from zhuanhua.export.periods import last_complete, parse_period
 
 

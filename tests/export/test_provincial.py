@@ -152,8 +152,8 @@ def test_a_county_exports_its_own_figures_and_a_stranger_is_refused(example, tmp
 
 
 def test_a_table_that_does_not_reconcile_stops_the_export(example, tmp_path, monkeypatch):
+    from zhuanhua.errors import ExportRefused
     from zhuanhua.export import provincial
-    from zhuanhua.export.reconcile import ExportRefused
     from zhuanhua.export.specs import table_specs
 
     def without_persons(city):  # a code table that lost a row: 自然人 sellers fall out
@@ -189,8 +189,8 @@ def test_the_monthly_dag_exports_the_month_before_its_run(example, airflow_ready
 
 
 def test_a_late_change_makes_version_2_with_its_change_list(example):
-    from zhuanhua import transform
-    from zhuanhua.pipeline import load_feed
+    from zhuanhua.build import dbt as transform
+    from zhuanhua.ops.steps import load_feed
 
     settings, out = example
     assert export(out, "202403").returncode == 0

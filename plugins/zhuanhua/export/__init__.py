@@ -1,1 +1,2 @@
-"""The provincial statistics feed (`shared/spec/provincial-feed.md`), exported from the marts."""
+"""The provincial statistics feed (`shared/spec/provincial-feed.md`), exported from the marts:
+periods, the tables' specs and sums, reconciliation, files and versions."""

@@ -11,7 +11,7 @@ from decimal import Decimal
 import psycopg
 from psycopg.rows import dict_row
 
-from zhuanhua.codes import city_counties
+from zhuanhua.domain.codes import city_counties
 from zhuanhua.export.periods import Period
 from zhuanhua.export.specs import CHAIN_STAGES, IP_PLEDGE, NO_IP, OTHER_COUNTIES
 from zhuanhua.export.tables import BASE, CURRENT, TOTAL, Contribution

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from zhuanhua.errors import UsageError
+
 KINDS = ("monthly", "quarterly", "annual")
 
 
@@ -38,7 +40,7 @@ def parse_period(text: str) -> Period:
     """A period from its key; a key of any other form is a clear error."""
     match = re.fullmatch(r"(\d{4})(?:(\d{2})|Q([1-4]))?", text.strip().upper())
     if not match or (match.group(2) and not 1 <= int(match.group(2)) <= 12):
-        raise ValueError(f"period {text!r}: write YYYYMM (202406), YYYYQn (2024Q2) or YYYY")
+        raise UsageError(f"period {text!r}: write YYYYMM (202406), YYYYQn (2024Q2) or YYYY")
     year = int(match.group(1))
     if match.group(2):
         month = int(match.group(2))
@@ -62,7 +64,7 @@ def last_complete(kind: str, today: date) -> Period:
         return parse_period(f"{last.year}Q{(last.month - 1) // 3 + 1}")
     if kind == "annual":
         return parse_period(str(today.year - 1))
-    raise ValueError(f"unknown kind of period {kind!r}: one of {', '.join(KINDS)}")
+    raise UsageError(f"unknown kind of period {kind!r}: one of {', '.join(KINDS)}")
 
 
 def _month_end(year: int, month: int) -> date:

@@ -12,16 +12,17 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from zhuanhua import __version__
-from zhuanhua.codes import city_counties, division_name
-from zhuanhua.completeness import Waiver, describe, missing_files
-from zhuanhua.config import TIMEZONE, Settings
+from zhuanhua.audit.completeness import Waiver, describe, missing_files
+from zhuanhua.domain.codes import city_counties, division_name
+from zhuanhua.errors import ExportRefused
 from zhuanhua.export import files, versions
 from zhuanhua.export.contributions import all_contributions
 from zhuanhua.export.periods import Period, parse_period
-from zhuanhua.export.reconcile import ExportRefused, reconcile
+from zhuanhua.export.reconcile import reconcile
 from zhuanhua.export.specs import table_specs
 from zhuanhua.export.tables import TOTAL, Table, compute
-from zhuanhua.warehouse import connect
+from zhuanhua.load.connection import connect
+from zhuanhua.settings import TIMEZONE, Settings
 
 
 @dataclass
@@ -54,7 +55,7 @@ def export_period(settings: Settings, period_key: str, region: str | None = None
         # one consistent view of the warehouse for the tables and their checks
         conn.execute("set transaction isolation level repeatable read")
         conn.execute("select pg_advisory_xact_lock(hashtext(%s))", (f"export {prefix}",))
-        waived = _complete(conn, period, waivers)
+        waived = _complete(conn, period, waivers, settings.loan_banks)
         contributions = all_contributions(conn, period, settings.region, county)
         tables = {s.name: compute(s, contributions) for s in table_specs(settings.region)}
         checks = reconcile(conn, tables, contributions, period, county)
@@ -97,9 +98,10 @@ def _check_waivers(waivers: tuple[Waiver, ...], period: Period) -> None:
                                 f"{period.key} ({period.start}..{period.end})")
 
 
-def _complete(conn: psycopg.Connection, period: Period, waivers: tuple[Waiver, ...]) -> list:
+def _complete(conn: psycopg.Connection, period: Period, waivers: tuple[Waiver, ...],
+              loan_banks: tuple[str, ...]) -> list:
     """The waived missing files; refuses the export when any other file is missing."""
-    missing = missing_files(conn, period.start, period.end)
+    missing = missing_files(conn, period.start, period.end, loan_banks)
     waived = [m for m in missing if any(w.covers(m.day) for w in waivers)]
     unwaived = [m for m in missing if m not in waived]
     if unwaived:

@@ -11,15 +11,11 @@ from decimal import Decimal
 
 import psycopg
 
+from zhuanhua.errors import ExportRefused
 from zhuanhua.export.contributions import COUNTED_CONTRACTS, LOANS
 from zhuanhua.export.periods import Period
 from zhuanhua.export.specs import CHAIN_STAGES
 from zhuanhua.export.tables import TOTAL, Contribution, Table
-
-
-class ExportRefused(Exception):
-    """The export cannot be made as asked; the message says why and what to do."""
-
 
 # the database's own sums over the rows the tables were summed from (one counting rule)
 CONTRACTS_IN_MARTS = f"""

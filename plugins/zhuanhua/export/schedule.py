@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from zhuanhua.config import TIMEZONE, load_settings
+from zhuanhua.errors import UsageError
 from zhuanhua.export.periods import last_complete
+from zhuanhua.export.provincial import export_period
+from zhuanhua.settings import TIMEZONE, Settings
 
 log = logging.getLogger(__name__)
 
@@ -19,11 +21,10 @@ CALENDARS = {
 }
 
 
-def run_scheduled(kind: str, params: dict, logical_date: datetime | None) -> dict:
+def run_scheduled(settings: Settings, kind: str, params: dict,
+                  logical_date: datetime | None) -> dict:
     """Export the `period` param, else the last period of the kind ended before the run."""
-    import pendulum
-
-    from zhuanhua.export.provincial import export_period
+    import pendulum  # Airflow's date library: only a scheduled run needs it
 
     if params.get("period"):
         period = params["period"]
@@ -31,8 +32,8 @@ def run_scheduled(kind: str, params: dict, logical_date: datetime | None) -> dic
         today = pendulum.instance(logical_date).in_timezone(TIMEZONE).date()
         period = last_complete(kind, today).key
     else:
-        raise ValueError("a run needs a period param or a logical date")
-    result = export_period(load_settings(), period, params.get("region"))
+        raise UsageError("a run needs a period param or a logical date")
+    result = export_period(settings, period, params.get("region"))
     log.info("%s", result.message)
     return {"period": period, "status": result.status, "version": result.stem,
             "folder": str(result.folder), "changed_cells": result.changes}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from zhuanhua import codes
+from zhuanhua.domain import codes
 from zhuanhua.export.tables import TOTAL, Column, TableSpec
 
 CONTRACT_COLUMNS = (

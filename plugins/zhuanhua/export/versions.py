@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from zhuanhua.errors import ExportRefused
 from zhuanhua.export.files import RECORD_HEADERS, read_csv
 from zhuanhua.export.tables import BASE, Table
 
@@ -59,7 +60,7 @@ def records(data: bytes) -> dict[tuple, tuple[str, str]]:
     """(table, row, column, record, scope) → (value, note), from a version's record list."""
     header, *rows = read_csv(data)
     if tuple(header) != RECORD_HEADERS:
-        raise ValueError(f"not a record list of an export (header {header})")
+        raise ExportRefused(f"not a record list of an export (header {header})")
     return {(t, r, c, record, scope): (value, note)
             for t, r, c, record, value, scope, note in rows}
 

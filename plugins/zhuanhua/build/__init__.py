@@ -1,0 +1,2 @@
+"""Building the warehouse: dbt run against the loaded layers (staging, intermediate,
+marts)."""

@@ -1,0 +1,66 @@
+"""`zhuanhua synth|demo|bench|sqlfluff`: the developer tools."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+
+from zhuanhua.cli.common import date_argument
+from zhuanhua.dev.sql_lint import run_sqlfluff
+from zhuanhua.dev.synth import SCALES, generate
+from zhuanhua.load.embedded import EmbeddedServer
+from zhuanhua.settings import Settings
+
+
+def add_commands(verbs) -> None:
+    synth = verbs.add_parser("synth", help="write realistic source files into a landing area")
+    synth.add_argument("out", help="landing folder or URL")
+    synth.add_argument("--scale", choices=list(SCALES), default="city")
+    synth.add_argument("--start", type=date_argument, required=True, help="first business date")
+    synth.add_argument("--days", type=int, default=3)
+    synth.add_argument("--seed", type=int, default=1)
+    synth.add_argument("--defect-rate", type=float, default=0.02)
+    synth.set_defaults(handler=run_synth)
+
+    demo = verbs.add_parser("demo",
+                            help="synthesise a few days and run each night through Airflow")
+    demo.add_argument("--start", type=date_argument, default=date(2024, 6, 3))
+    demo.add_argument("--days", type=int, default=3)
+    demo.set_defaults(handler=run_demo)
+
+    bench = verbs.add_parser("bench", help="the load path against bare COPY on generated data")
+    bench.add_argument("--scale", choices=list(SCALES), default="province")
+    bench.add_argument("--days", type=int, default=365)
+    bench.set_defaults(handler=run_bench)
+
+    lint = verbs.add_parser("sqlfluff", help="sqlfluff over the dbt project (dbt templater), "
+                                              "e.g. `zhuanhua sqlfluff lint models`")
+    lint.add_argument("sqlfluff_args", nargs=argparse.REMAINDER)
+    lint.set_defaults(handler=lint_sql)
+
+
+def run_synth(args, settings: Settings) -> int:
+    counts = generate(args.out, args.start, args.days, seed=args.seed, scale=args.scale,
+                      defect_rate=args.defect_rate)
+    print(f"wrote {counts['files']} files, {counts['rows']} rows "
+          f"({counts['defects']} with injected defects) to {args.out}")
+    return 0
+
+
+def run_demo(args, settings: Settings) -> int:
+    from zhuanhua.dev import demo  # lazy: the demo's summary reads GX's Data Docs (GX, 6 s)
+
+    return demo.run_demo(settings, args.start, args.days)
+
+
+def run_bench(args, settings: Settings) -> int:
+    from zhuanhua.dev import bench  # lazy: the bench loads through pandas and GX (6 s)
+
+    if not settings.warehouse_url:
+        EmbeddedServer(settings.home).start()
+    bench.run_bench(settings, args.scale, args.days)
+    return 0
+
+
+def lint_sql(args, settings: Settings) -> int:
+    return run_sqlfluff(settings, args.sqlfluff_args)

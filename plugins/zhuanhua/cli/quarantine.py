@@ -1,0 +1,83 @@
+"""`zhuanhua quarantine list|show|release|waive`: the data steward's commands."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from zhuanhua.domain.feeds import FEEDS
+from zhuanhua.load.connection import connect
+from zhuanhua.settings import Settings
+
+
+def add_commands(verbs) -> None:
+    held = verbs.add_parser("quarantine", help="rows the checks held back: list, show, "
+                                               "release, waive")
+    actions = held.add_subparsers(required=True, metavar="ACTION")
+    listing = actions.add_parser("list", help="held rows with their reasons")
+    listing.add_argument("--status", choices=["held", "released", "waived", "superseded"])
+    listing.add_argument("--feed", choices=sorted(FEEDS))
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(handler=list_rows)
+    showing = actions.add_parser("show", help="one row: the record as received and every reason")
+    showing.add_argument("id", type=int)
+    showing.set_defaults(handler=show)
+    releasing = actions.add_parser("release", help="re-check a row; load it if it now passes")
+    releasing.add_argument("id", type=int, nargs="+")
+    releasing.set_defaults(handler=release)
+    waiving = actions.add_parser("waive", help="load a row despite its failures, with a reason")
+    waiving.add_argument("id", type=int)
+    waiving.add_argument("--reason", required=True)
+    waiving.set_defaults(handler=waive)
+
+
+# The quarantine re-checks rows through the rules, which import Great Expectations (about 6 s):
+# each command imports it when it runs, so `zhuanhua --help` and the other commands stay quick.
+
+
+def list_rows(args, settings: Settings) -> int:
+    from zhuanhua.load import quarantine  # lazy: GX (see above)
+
+    with connect(settings) as conn:
+        rows = quarantine.list_rows(conn, args.status, args.feed)
+    if args.json:
+        for row in rows:
+            print(json.dumps(row, ensure_ascii=False))
+        return 0
+    for row in rows:
+        reasons = "; ".join(r["message"] for r in row["rules"])
+        print(f"{row['id']:>6} {row['status']:<10} {row['feed']:<14} {row['file']}:{row['row']} "
+              f"{row['key']}  {reasons}")
+    print(f"{len(rows)} row(s)", file=sys.stderr)
+    return 0
+
+
+def show(args, settings: Settings) -> int:
+    from zhuanhua.load import quarantine  # lazy: GX (see above)
+
+    with connect(settings) as conn:
+        print(json.dumps(quarantine.show(conn, args.id), ensure_ascii=False, indent=2))
+    return 0
+
+
+def release(args, settings: Settings) -> int:
+    from zhuanhua.load import quarantine  # lazy: GX (see above)
+
+    with connect(settings) as conn:
+        outcomes = quarantine.release(conn, args.id, settings)
+    for outcome in outcomes:
+        if outcome.passed:
+            print(f"{outcome.id}: released and loaded")
+        else:
+            reasons = "; ".join(f"{f.rule}: {f.message}" for f in outcome.failures)
+            print(f"{outcome.id}: still held: {reasons}")
+    return 0 if all(o.passed for o in outcomes) else 1
+
+
+def waive(args, settings: Settings) -> int:
+    from zhuanhua.load import quarantine  # lazy: GX (see above)
+
+    with connect(settings) as conn:
+        outcome = quarantine.waive(conn, args.id, args.reason, settings)
+    print(f"{outcome.id}: {'released (it passes now)' if outcome.passed else 'waived and loaded'}")
+    return 0

@@ -1,0 +1,144 @@
+"""Tell the people responsible what failed or is late, and what to do about it.
+
+Every alert is logged and appended to `$ZHUANHUA_HOME/logs/alerts.jsonl`; it is also posted
+as JSON to the settings' alert webhook and mailed to their alert e-mail (through their SMTP
+URL, default smtp://localhost:25) when they are set. A channel that fails is
+logged and never hides the failure it was reporting.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import smtplib
+import urllib.request
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from zhuanhua.errors import LandingUnreachable
+from zhuanhua.ops.dates import business_date_in
+from zhuanhua.ops.faults import is_transient
+from zhuanhua.ops.warehouse_group import WAREHOUSE_GROUP
+from zhuanhua.settings import Settings, load_settings
+
+log = logging.getLogger(__name__)
+
+# What to do, by the task that failed (first matching prefix wins).
+ACTIONS = (
+    ("load_", "A feed file could not be loaded whole. Read the error: a file held for too many "
+              "bad rows is listed by `zhuanhua quarantine list`; ask the sender for a corrected "
+              "file or release the rows, then `zhuanhua run --date {date}`."),
+    (f"{WAREHOUSE_GROUP}.", "A dbt model or test failed. The task's log names the model and the "
+                         "failing test; fix the model or the data, then clear the task in "
+                         "Airflow (or `zhuanhua run --date {date}`)."),
+    ("export", "The provincial export stopped; its log says why (missing files or a failed "
+               "reconciliation). See docs/operations.md, 'The provincial exports'."),
+)
+TRANSIENT_ACTION = ("The {what} was unreachable through every retry. Check that it is up, "
+                    "then clear the task in Airflow or run `zhuanhua run --date {date}`: "
+                    "re-running loads nothing twice.")
+
+
+@dataclass
+class Alert:
+    level: str  # failure | late
+    subject: str
+    details: dict[str, str] = field(default_factory=dict)
+    action: str = ""
+    at: str = field(default_factory=lambda: datetime.now(UTC).isoformat())
+
+    @property
+    def text(self) -> str:
+        lines = [self.subject, *(f"{k}: {v}" for k, v in self.details.items())]
+        return "\n".join([*lines, f"what to do: {self.action}"] if self.action else lines)
+
+
+def send(alert: Alert, settings: Settings) -> None:
+    """Log the alert, keep it in the alerts file, and post it to the configured channels."""
+    log.warning("ALERT %s", alert.text)
+    _append(alert, alerts_file(settings))
+    for channel in (_post_webhook, _send_email):
+        try:
+            channel(alert, settings)
+        except Exception as error:  # a broken channel must not mask the alert
+            log.error("alert channel %s failed: %s", channel.__name__, error)
+
+
+def on_task_failure(context) -> None:
+    """Airflow's on_failure_callback: what failed, for which business date, and what to do.
+
+    Airflow calls it with the task's context only, so, like a DAG file, it is an entry point
+    that reads the settings.
+    """
+    ti = context["ti"]
+    error = context.get("exception")
+    day = _business_date(context)
+    details = {"dag": ti.dag_id, "task": ti.task_id, "business date": day,
+               "run": context.get("run_id") or ti.run_id, "try": str(ti.try_number),
+               "error": _first_line(error)}
+    send(Alert("failure", f"Zhuanhua: {ti.dag_id}.{ti.task_id} failed ({day})", details,
+               action_for(ti.task_id, error, day)), load_settings())
+
+
+def action_for(task_id: str, error: BaseException | None, day: str) -> str:
+    if error is not None and is_transient(error):
+        what = ("landing area" if isinstance(error, LandingUnreachable)
+                else "warehouse database or the network to it")
+        return TRANSIENT_ACTION.format(what=what, date=day)
+    for prefix, action in ACTIONS:
+        if task_id.startswith(prefix):
+            return action.format(date=day)
+    return f"Read the task's log, fix the cause, then clear the task (business date {day})."
+
+
+def alerts_file(settings: Settings) -> Path:
+    return settings.logs / "alerts.jsonl"
+
+
+def _append(alert: Alert, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as out:
+        out.write(json.dumps({**asdict(alert), "text": alert.text}, ensure_ascii=False) + "\n")
+
+
+def _post_webhook(alert: Alert, settings: Settings) -> None:
+    url = settings.alert_webhook
+    if not url:
+        return
+    body = json.dumps({**asdict(alert), "text": alert.text}, ensure_ascii=False).encode()
+    request = urllib.request.Request(url, data=body, method="POST",
+                                     headers={"Content-Type": "application/json; charset=utf-8"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        response.read()
+
+
+def _send_email(alert: Alert, settings: Settings) -> None:
+    to = settings.alert_email
+    if not to:
+        return
+    server = urlsplit(settings.smtp_url)
+    message = EmailMessage()
+    message["Subject"] = alert.subject
+    message["From"] = settings.alert_from
+    message["To"] = to
+    message.set_content(alert.text)
+    smtp_class = smtplib.SMTP_SSL if server.scheme == "smtps" else smtplib.SMTP
+    with smtp_class(server.hostname or "localhost", server.port or 25, timeout=10) as smtp:
+        if server.username:
+            smtp.login(unquote(server.username), unquote(server.password or ""))
+        smtp.send_message(message)
+
+
+def _business_date(context) -> str:
+    try:
+        return business_date_in(context).isoformat()
+    except (ValueError, TypeError, KeyError):
+        return "unknown"
+
+
+def _first_line(error: BaseException | None) -> str:
+    text = str(error or "unknown error").strip()
+    return text.splitlines()[0][:500] if text else type(error).__name__

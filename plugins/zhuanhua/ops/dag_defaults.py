@@ -1,0 +1,29 @@
+"""What every Zhuanhua DAG shares: Shanghai time, no catch-up of missed schedules, one run at
+a time, retries of transient faults and the failure alert."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pendulum
+
+from zhuanhua.ops.alerts import on_task_failure
+from zhuanhua.settings import TIMEZONE, Settings
+
+
+def retry_policy(settings: Settings) -> dict:
+    """default_args of the DAGs: 3 retries after 1, 2 and 4 minutes, and the alert
+    (Settings.retries and retry_delay_seconds; the tests use seconds)."""
+    return {
+        "retries": settings.retries,
+        "retry_delay": timedelta(seconds=settings.retry_delay_seconds),
+        "retry_exponential_backoff": 2.0,
+        "max_retry_delay": timedelta(minutes=30),
+        "on_failure_callback": on_task_failure,
+    }
+
+
+def dag_arguments(settings: Settings, *tags: str) -> dict:
+    return {"start_date": pendulum.datetime(2024, 1, 1, tz=TIMEZONE), "catchup": False,
+            "max_active_runs": 1, "default_args": retry_policy(settings),
+            "tags": ["zhuanhua", *tags]}

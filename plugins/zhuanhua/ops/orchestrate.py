@@ -1,0 +1,154 @@
+"""Run the nightly chain for business dates through Airflow, as the operator commands do.
+
+A night is the loads DAG and then, as its assets would trigger it, the warehouse DAG; a
+backfill loads each date in order and builds once at the end, as the scheduler does when
+several nights' asset events wait for one build. Airflow reads its configuration when it is
+imported, so the runs happen in a child process started with the project's Airflow
+environment; its full log goes to a file and the parent reports the outcomes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from zhuanhua.errors import RunFailed
+from zhuanhua.load.connection import other_database, warehouse_url
+from zhuanhua.ops.dates import logical_date_for
+from zhuanhua.ops.warehouse_group import WAREHOUSE_GROUP
+from zhuanhua.settings import TIMEZONE, Settings, venv_command
+
+LOADS_DAG = "zhuanhua_nightly"
+WAREHOUSE_DAG = "zhuanhua_warehouse"
+
+
+
+@dataclass(frozen=True)
+class RunResult:
+    dag_id: str
+    business_date: date
+    state: str
+    tasks: dict[str, str]
+    log_file: Path
+    tries: dict[str, int]
+    seconds: float  # first task's start to last task's end
+    dbt_seconds: float  # the same for the dbt tasks (Cosmos' task group), 0 without them
+
+
+def airflow_env(settings: Settings) -> dict[str, str]:
+    """Airflow pointed at the project's DAGs, a metadata DB beside the warehouse, 2-core sizes."""
+    url = warehouse_url(settings)
+    metadata = os.environ.get("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN") or metadata_url(url)
+    return {
+        "AIRFLOW_HOME": str(settings.airflow_home),
+        "AIRFLOW__CORE__DAGS_FOLDER": str(settings.dags_folder),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
+        "AIRFLOW__CORE__PARALLELISM": "4",
+        "AIRFLOW__CORE__DEFAULT_TIMEZONE": TIMEZONE,
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": metadata,
+        "AIRFLOW__API__WORKERS": "1",
+        "AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK": "False",
+        "ZHUANHUA_HOME": str(settings.home),
+        "ZHUANHUA_LANDING": settings.landing,
+        "ZHUANHUA_REGION": settings.region,
+        "ZHUANHUA_WAREHOUSE_URL": url,
+        "NO_COLOR": "1",
+        "AIRFLOW__COSMOS__ENABLE_TELEMETRY": "False",  # no calls out of the bureau's network
+    }
+
+
+def metadata_url(warehouse: str) -> str:
+    """The `airflow` database on the warehouse's server, in SQLAlchemy's psycopg2 form."""
+    return other_database(warehouse, "airflow", scheme="postgresql+psycopg2")
+
+
+def prepare_airflow(settings: Settings) -> None:
+    """Create or upgrade Airflow's metadata database (idempotent)."""
+    env = {**os.environ, **airflow_env(settings)}
+    settings.airflow_home.mkdir(parents=True, exist_ok=True)
+    done = subprocess.run([airflow_executable(), "db", "migrate"], env=env,
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RunFailed("airflow db migrate failed:\n" + done.stderr.strip()[-2000:])
+
+
+def run_nightly(settings: Settings, business_date: date) -> list[RunResult]:
+    """The loads of `business_date`, then the build; replaces earlier runs of that date."""
+    return run_chain(settings, [(LOADS_DAG, business_date), (WAREHOUSE_DAG, business_date)],
+                     f"nightly-{business_date}")
+
+
+def backfill(settings: Settings, first: date, last: date) -> list[RunResult]:
+    """The loads of every date from `first` to `last` in order, then one build."""
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    return run_chain(settings, [*((LOADS_DAG, day) for day in days), (WAREHOUSE_DAG, last)],
+                     f"backfill-{first}-{last}")
+
+
+def run_chain(settings: Settings, steps: list[tuple[str, date]], name: str) -> list[RunResult]:
+    """Run the DAG runs in order in one child process; it stops at the first that fails."""
+    logs = settings.home / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    log_file = logs / f"{name}.log"
+    result_file = logs / f"{name}.json"
+    result_file.unlink(missing_ok=True)
+    env = {**os.environ, **airflow_env(settings)}
+    plan = json.dumps([[dag_id, day.isoformat()] for dag_id, day in steps])
+    with log_file.open("w") as log:
+        subprocess.run([sys.executable, "-m", "zhuanhua.ops.orchestrate", plan, str(result_file)],
+                       env=env, stdout=log, stderr=subprocess.STDOUT)
+    if not result_file.exists():
+        raise RunFailed(f"the DAG runs ({name}) did not finish; see {log_file}")
+    return [RunResult(r["dag_id"], date.fromisoformat(r["business_date"]), r["state"],
+                      r["tasks"], log_file, r["tries"], r["seconds"], r["dbt_seconds"])
+            for r in json.loads(result_file.read_text())]
+
+
+def airflow_executable() -> str:
+    return venv_command("airflow")
+
+
+def _child(plan: list[list[str]], result_file: Path) -> None:
+    # lazy: Airflow reads its configuration at import, so only the child process that the
+    # parent started with the project's Airflow environment may import it
+    from airflow.dag_processing.dagbag import DagBag
+
+    bag = DagBag(os.environ["AIRFLOW__CORE__DAGS_FOLDER"])
+    if bag.import_errors:
+        raise SystemExit(f"DAG import errors: {bag.import_errors}")
+    results = []
+    for dag_id, day in plan:
+        run = bag.dags[dag_id].test(logical_date=logical_date_for(date.fromisoformat(day)),
+                                    run_conf={"business_date": day})
+        instances = run.get_task_instances()
+        results.append({"dag_id": dag_id, "business_date": day, "state": str(run.state),
+                        "tasks": {ti.task_id: str(ti.state) for ti in instances},
+                        "tries": {ti.task_id: ti.try_number for ti in instances},
+                        "seconds": _span(instances),
+                        "dbt_seconds": _span([ti for ti in instances
+                                              if ti.task_id.startswith(f"{WAREHOUSE_GROUP}.")])})
+        result_file.write_text(json.dumps(results))
+        if str(run.state) != "success":
+            break
+
+
+def _span(instances) -> float:
+    ran = [ti for ti in instances if ti.start_date and ti.end_date]
+    if not ran:
+        return 0.0
+    return (max(ti.end_date for ti in ran) - min(ti.start_date for ti in ran)).total_seconds()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("plan", type=json.loads, help='[["dag_id", "YYYY-MM-DD"], ...]')
+    parser.add_argument("result_file", type=Path)
+    arguments = parser.parse_args()
+    _child(arguments.plan, arguments.result_file)

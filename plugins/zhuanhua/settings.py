@@ -1,0 +1,151 @@
+"""Every `ZHUANHUA_*` setting, read from the environment in one place and passed down.
+
+Entry points (the CLI, the DAG files, Airflow's callbacks, the test suite) call
+`load_settings()` once; every other module takes a `Settings` argument. Project-local
+defaults make a fresh clone work with no variable set.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import time
+from pathlib import Path
+from urllib.parse import quote
+
+from zhuanhua.errors import ConfigError
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+DBT_PROJECT = PROJECT_ROOT / "dbt_project"
+SEEDS = DBT_PROJECT / "seeds"  # the code tables: read by the checks, the models and exports
+GX_PROJECT = PROJECT_ROOT / "expectations"
+DAGS_FOLDER = PROJECT_ROOT / "dags"
+DEFAULT_REGION = "510500"  # 泸州
+TIMEZONE = "Asia/Shanghai"  # the bureau's day: business dates and the nightly schedule
+NIGHTLY_RUN = time(2, 0)  # the night's run starts then, for the day before
+
+
+def venv_command(name: str) -> str:
+    """A console script installed beside this Python (dbt, airflow), else from PATH."""
+    beside = Path(sys.executable).with_name(name)
+    return str(beside) if beside.exists() else (shutil.which(name) or name)
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path
+    landing: str
+    region: str
+    warehouse_url: str | None  # None: use the embedded server
+    hold_share: float = 0.2  # a file with more bad rows than this share is held whole
+    person_key: bytes | None = None  # key of the personal-data hash; None: the warehouse's own
+    loan_banks: tuple[str, ...] = ()  # banks whose daily file is due; (): every bank seen
+    retries: int = 3  # retries of a transient fault
+    retry_delay_seconds: float = 60.0  # the first pause; it doubles
+    alert_webhook: str | None = None
+    alert_email: str | None = None
+    smtp_url: str = "smtp://localhost:25"
+    alert_from: str = "zhuanhua@localhost"
+
+    @property
+    def airflow_home(self) -> Path:
+        return self.home / "airflow"
+
+    @property
+    def dbt_project_dir(self) -> Path:
+        return DBT_PROJECT
+
+    @property
+    def dags_folder(self) -> Path:
+        return DAGS_FOLDER
+
+    @property
+    def gx_state(self) -> Path:
+        """Where validation results and Data Docs go: local state, not the project folder."""
+        return self.home / "gx"
+
+    @property
+    def logs(self) -> Path:
+        return self.home / "logs"
+
+    @property
+    def city_prefix(self) -> str:
+        """The first four digits every division code of the city starts with."""
+        return self.region[:4]
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Read the ZHUANHUA_* variables; defaults live under the project's `.zhuanhua/` folder."""
+    env = os.environ if environ is None else environ
+    home = Path(env.get("ZHUANHUA_HOME") or PROJECT_ROOT / ".zhuanhua").resolve()
+    region = env.get("ZHUANHUA_REGION") or DEFAULT_REGION
+    if not re.fullmatch(r"\d{6}", region):
+        raise ConfigError(f"ZHUANHUA_REGION must be a 6-digit division code, got {region!r}")
+    return Settings(
+        home=home,
+        landing=env.get("ZHUANHUA_LANDING") or str(home / "landing"),
+        region=region,
+        warehouse_url=env.get("ZHUANHUA_WAREHOUSE_URL") or _airflow_connection_url(env),
+        hold_share=_hold_share(env.get("ZHUANHUA_HOLD_SHARE")),
+        person_key=_person_key(env.get("ZHUANHUA_PERSON_KEY")),
+        loan_banks=tuple(b.strip().upper() for b in env.get("ZHUANHUA_LOAN_BANKS", "").split(",")
+                         if b.strip()),
+        retries=_number("ZHUANHUA_RETRIES", env.get("ZHUANHUA_RETRIES"), 3, int),
+        retry_delay_seconds=_number("ZHUANHUA_RETRY_DELAY_SECONDS",
+                                    env.get("ZHUANHUA_RETRY_DELAY_SECONDS"), 60.0, float),
+        alert_webhook=env.get("ZHUANHUA_ALERT_WEBHOOK") or None,
+        alert_email=env.get("ZHUANHUA_ALERT_EMAIL") or None,
+        smtp_url=env.get("ZHUANHUA_SMTP_URL") or "smtp://localhost:25",
+        alert_from=env.get("ZHUANHUA_ALERT_FROM") or "zhuanhua@localhost",
+    )
+
+
+def _hold_share(text: str | None) -> float:
+    share = _number("ZHUANHUA_HOLD_SHARE", text, 0.2, float)
+    if not 0 < share <= 1:
+        raise ConfigError("ZHUANHUA_HOLD_SHARE must be a number between 0 and 1")
+    return share
+
+
+def _number(name: str, text: str | None, default, kind):
+    if not text:
+        return default
+    try:
+        value = kind(text)
+    except ValueError:
+        raise ConfigError(f"{name} must be a {kind.__name__} number, got {text!r}") from None
+    if value < 0:
+        raise ConfigError(f"{name} must not be negative, got {text!r}")
+    return value
+
+
+def _person_key(text: str | None) -> bytes | None:
+    try:
+        key = bytes.fromhex(text or "") or None
+    except ValueError:
+        raise ConfigError("ZHUANHUA_PERSON_KEY must be hexadecimal (32 bytes or more)") from None
+    if key is not None and len(key) < 32:
+        raise ConfigError("ZHUANHUA_PERSON_KEY must be 32 bytes (64 hex digits) or more")
+    return key
+
+
+def _airflow_connection_url(env: Mapping[str, str]) -> str | None:
+    """The Airflow connection `zhuanhua_warehouse` given the way Airflow reads connections
+    from the environment (AIRFLOW_CONN_ZHUANHUA_WAREHOUSE, a URI or JSON), so a deployment
+    can keep one definition for Airflow's hooks and for the project."""
+    value = env.get("AIRFLOW_CONN_ZHUANHUA_WAREHOUSE", "").strip()
+    if not value:
+        return None
+    if value.startswith("{"):
+        c = json.loads(value)
+        login = quote(c.get("login") or "", safe="")
+        secret = f":{quote(c['password'], safe='')}" if c.get("password") else ""
+        credentials = f"{login}{secret}@" if login else ""
+        return (f"postgresql://{credentials}{c.get('host') or '127.0.0.1'}:"
+                f"{c.get('port') or 5432}/{c.get('schema') or 'warehouse'}")
+    return re.sub(r"^postgres(ql)?://", "postgresql://", value)
