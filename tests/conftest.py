@@ -1,7 +1,8 @@
 """The suite runs against a throwaway PostgreSQL started here, and a real Airflow set up on it.
 
 Airflow reads its configuration when first imported, so the server is started and the
-environment set in `pytest_configure`, before any test module is collected.
+environment set in `pytest_configure`, before any test module is collected. This file holds
+fixtures only; helpers the modules share are in `tests/support/`.
 """
 
 from __future__ import annotations
@@ -9,20 +10,19 @@ from __future__ import annotations
 import dataclasses
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-import psycopg
 import pytest
 
+from tests.support import worked_example
+from tests.support.warehouse import deliver_load_and_build, empty_warehouse
+from zhuanhua.load.connection import connect
 from zhuanhua.load.embedded import EmbeddedServer
 from zhuanhua.settings import Settings, load_settings
 
 _HOME = Path(tempfile.mkdtemp(prefix="zhuanhua-test-"))
-LAYERS = ("raw", "checked", "quarantine", "audit", "staging", "intermediate", "marts", "steward",
-          "reference")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -35,7 +35,7 @@ def pytest_configure(config: pytest.Config) -> None:
         EmbeddedServer(_HOME).start()
     else:  # a server of the caller's, e.g. in the compose stack
         os.environ["ZHUANHUA_WAREHOUSE_URL"] = os.environ["ZHUANHUA_TEST_WAREHOUSE_URL"]
-    from zhuanhua.ops.orchestrate import airflow_env
+    from zhuanhua.ops.orchestrate import airflow_env  # after the environment above is set
 
     os.environ.update(airflow_env(load_settings()))
 
@@ -63,28 +63,9 @@ def airflow_ready(settings: Settings) -> Settings:
 @pytest.fixture
 def warehouse(settings: Settings):
     """An empty warehouse (every layer dropped and the loader's schema recreated)."""
-    from zhuanhua.load.connection import connect
-
     with connect(settings) as conn:
-        empty_warehouse(conn)
+        empty_warehouse(conn, settings)
         yield conn
-
-
-def empty_warehouse(conn: psycopg.Connection) -> None:
-    """Drop every layer and recreate the loader's schema."""
-    from zhuanhua.ops.steps import prepare_warehouse
-
-    for schema in LAYERS:
-        conn.execute(f"drop schema if exists {schema} cascade")
-    prepare_warehouse(conn, load_settings())
-
-
-def load_all_feeds(settings: Settings, business_date) -> None:
-    """Every feed's files up to the date, patents before their events, as the DAG orders."""
-    from zhuanhua.ops.steps import load_feed
-
-    for feed in ("contracts", "loans", "patents", "patent_events"):
-        load_feed(feed, business_date, settings)
 
 
 @pytest.fixture
@@ -106,42 +87,10 @@ def landing_settings(settings: Settings, landing: Path) -> Settings:
     return dataclasses.replace(settings, landing=str(landing), hold_share=1.0)
 
 
-def zhuanhua_cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    """The installed command line, as an operator runs it."""
-    exe = Path(sys.executable).with_name("zhuanhua")
-    return subprocess.run([str(exe), *args], capture_output=True, text=True,
-                          env={**os.environ, **(env or {})})
-
-
-def table_rows(conn: psycopg.Connection, table: str, order_by: str) -> list[tuple]:
-    return conn.execute(f"select * from {table} order by {order_by}").fetchall()
-
-
 @pytest.fixture(scope="module")
 def built(settings: Settings, tmp_path_factory: pytest.TempPathFactory):
-    """The worked example (tests/worked_example.py) loaded and built once per test module."""
-    from zhuanhua.load.connection import connect
-
-    from . import worked_example
-
+    """The worked example (tests/support/worked_example.py) loaded and built once per module."""
     landing = tmp_path_factory.mktemp("landing")
     deliver_load_and_build(settings, landing, worked_example.deliver, worked_example.LAST_DATE)
     with connect(settings) as conn:
         yield conn
-
-
-def deliver_load_and_build(settings: Settings, landing: Path, deliver, last_date) -> Settings:
-    """An example's files delivered, loaded into an emptied warehouse up to `last_date`, built.
-
-    Returns the settings pointing at the example's landing folder (no file held whole).
-    """
-    from zhuanhua.build import dbt as transform
-    from zhuanhua.load.connection import connect
-
-    deliver(landing)
-    example = dataclasses.replace(settings, landing=str(landing), hold_share=1.0)
-    with connect(settings) as conn:
-        empty_warehouse(conn)
-    load_all_feeds(example, last_date)
-    transform.build(example)
-    return example

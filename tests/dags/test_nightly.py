@@ -4,11 +4,10 @@ from datetime import date
 
 import pytest
 
+from tests.support.cli import zhuanhua_cli
 from zhuanhua.audit.report import fetch, fetch_run
 from zhuanhua.dev.synth import generate
 from zhuanhua.ops.dates import logical_date_for
-
-from ..conftest import zhuanhua_cli
 
 DAY = date(2024, 6, 3)
 
@@ -119,7 +118,7 @@ def test_a_failed_run_exits_non_zero_and_names_the_task_and_cause(airflow_ready,
 
 def test_a_data_error_fails_at_once_and_alerts_with_what_to_do(airflow_ready, warehouse,
                                                                landing, monkeypatch):
-    from ..alert_inbox import AlertInbox
+    from tests.support.alert_inbox import AlertInbox
 
     generate(str(landing), DAY, 1, seed=24, defect_rate=0.5)
     inbox = AlertInbox()

@@ -20,6 +20,9 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from tests.support.alert_inbox import AlertInbox
+from tests.support.cli import zhuanhua_cli
+from tests.support.warehouse import empty_warehouse
 from zhuanhua.audit.report import fetch, fetch_run
 from zhuanhua.dev.synth import generate
 from zhuanhua.domain.feeds import FEEDS
@@ -28,9 +31,6 @@ from zhuanhua.load.embedded import EmbeddedServer
 from zhuanhua.ops.orchestrate import LOADS_DAG, WAREHOUSE_DAG, run_chain, run_nightly
 from zhuanhua.ops.steps import prepare_warehouse
 from zhuanhua.read.landing import Landing
-
-from ..alert_inbox import AlertInbox
-from ..conftest import empty_warehouse, zhuanhua_cli
 
 DAYS = [date(2024, 6, 3) + timedelta(days=n) for n in range(7)]
 LATE_DAY, CATCH_UP_NIGHT = DAYS[2], DAYS[3]
@@ -97,7 +97,7 @@ def on_time(settings, airflow_ready, week) -> dict:
     """Seven nightly runs of the week, on time: the marts they leave."""
     example = dataclasses.replace(settings, landing=str(week))
     with connect(settings) as conn:
-        empty_warehouse(conn)
+        empty_warehouse(conn, settings)
     assert_all_succeeded(run_chain(example, nights(DAYS), "on-time"), 2 * len(DAYS))
     with connect(settings) as conn:
         assert fetch_run(conn, DAYS[-1])["freshness_warnings"] == []
@@ -106,7 +106,7 @@ def on_time(settings, airflow_ready, week) -> dict:
 
 def test_a_backfill_of_seven_days_equals_seven_nightly_runs(settings, on_time, week):
     with connect(settings) as conn:
-        empty_warehouse(conn)
+        empty_warehouse(conn, settings)
     done = zhuanhua_cli("backfill", "--start", str(DAYS[0]), "--end", str(DAYS[-1]),
                         env={"ZHUANHUA_LANDING": str(week)})
     assert done.returncode == 0, done.stderr
@@ -127,7 +127,7 @@ def second_warehouse(settings, tmp_path):
     server = EmbeddedServer(tmp_path / "second")
     second = dataclasses.replace(settings, warehouse_url=server.start())
     with connect(settings) as main, connect(second) as conn:
-        prepare_warehouse(conn, second)  # and the same key for persons' hashes as the main warehouse
+        prepare_warehouse(conn, second)  # then the main warehouse's key for persons' hashes
         pads = main.execute("select inner_pad, outer_pad from private.person_hash_key").fetchone()
         conn.execute("update private.person_hash_key set inner_pad = %s, outer_pad = %s", pads)
     try:

@@ -4,7 +4,6 @@ from datetime import date
 
 import pytest
 
-from zhuanhua.audit.completeness import parse_waiver
 from zhuanhua.export.periods import last_complete, parse_period
 
 
@@ -34,14 +33,3 @@ def test_a_malformed_period_is_a_clear_error(key):
 ])
 def test_a_scheduled_run_exports_the_last_period_ended(kind, today, expected):
     assert last_complete(kind, today).key == expected
-
-
-def test_a_waiver_needs_a_reason_and_a_real_range():
-    waiver = parse_waiver("2024-08-15..2024-08-16", "bank outage")
-    assert waiver.covers(date(2024, 8, 16)) and not waiver.covers(date(2024, 8, 17))
-    with pytest.raises(ValueError, match="--reason"):
-        parse_waiver("2024-08-15", None)
-    with pytest.raises(ValueError, match="ends before"):
-        parse_waiver("2024-08-16..2024-08-15", "x")
-    with pytest.raises(ValueError, match="YYYY-MM-DD"):
-        parse_waiver("15/08/2024", "x")

@@ -17,11 +17,11 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from tests.support import export_example
+from tests.support.cli import zhuanhua_cli
+from tests.support.warehouse import deliver_load_and_build
+from tests.support.worked_example import PERSONAL_DATA
 from zhuanhua.export.files import read_csv, sha256
-
-from .. import export_example
-from ..conftest import deliver_load_and_build, zhuanhua_cli
-from ..worked_example import PERSONAL_DATA
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "export"
 TABLES = [f"表{n}" for n in range(1, 11)]
@@ -189,7 +189,7 @@ def test_the_monthly_dag_exports_the_month_before_its_run(example, airflow_ready
 
 
 def test_a_late_change_makes_version_2_with_its_change_list(example):
-    from zhuanhua.build import dbt as transform
+    from zhuanhua.build import dbt
     from zhuanhua.ops.steps import load_feed
 
     settings, out = example
@@ -197,7 +197,7 @@ def test_a_late_change_makes_version_2_with_its_change_list(example):
     first = folder_bytes(out)
     export_example.deliver_late_change(Path(settings.landing))
     load_feed("contracts", export_example.LAST_DAY, settings)
-    transform.build(settings)
+    dbt.build(settings)
     done = export(out, "202403")
     assert done.returncode == 0, done.stderr
     assert "written 510500_202403_v2" in done.stdout

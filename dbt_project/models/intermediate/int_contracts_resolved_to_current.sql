@@ -24,19 +24,24 @@ ranked as (
 
 registrations as (
 
-    select * from ranked where registration_status = '登记' and recency = 1
+    select * from ranked
+    where registration_status = '登记' and recency = 1
 
 ),
 
 latest_amendments as (
 
-    select * from ranked where registration_status = '变更' and recency = 1
+    select * from ranked
+    where registration_status = '变更' and recency = 1
 
 ),
 
 amendment_counts as (
 
-    select registration_no, count(*) as amendment_count, max(registration_date) as last_amended_on
+    select
+        registration_no,
+        count(*) as amendment_count,
+        max(registration_date) as last_amended_on
     from actions
     where registration_status = '变更'
     group by registration_no
@@ -45,7 +50,9 @@ amendment_counts as (
 
 cancellations as (
 
-    select registration_no, min(registration_date) as cancelled_on
+    select
+        registration_no,
+        min(registration_date) as cancelled_on
     from actions
     where registration_status = '注销'
     group by registration_no
@@ -59,8 +66,9 @@ current_records as (
     union all
     select * from registrations as r
     where not exists (
-        select 1 from latest_amendments as a where a.registration_no = r.registration_no
-    )
+            select 1 from latest_amendments as a
+            where a.registration_no = r.registration_no
+        )
 
 ),
 

@@ -23,16 +23,22 @@ products as (
 
 latest_rows as (
 
-    select distinct on (loan_key) loan_key, batch_id, row_no
+    select distinct on (loan_key)
+        loan_key,
+        batch_id,
+        row_no
     from snapshots
-    order by loan_key, business_date desc, batch_id desc
+    order by loan_key asc, business_date desc, batch_id desc
 
 ),
 
 reporting as (
 
-    select loan_key, min(business_date) as first_reported_on,
-           max(business_date) as last_reported_on, count(*) as snapshot_count
+    select
+        loan_key,
+        min(business_date) as first_reported_on,
+        max(business_date) as last_reported_on,
+        count(*) as snapshot_count
     from snapshots
     group by loan_key
 

@@ -8,15 +8,22 @@ with
 
 mentions as (
 
-    select distinct mention_id, normalised_name, uscc, division
+    select distinct
+        mention_id,
+        normalised_name,
+        uscc,
+        division
     from {{ ref('int_party_mentions_unioned') }}
 
 ),
 
 codes_by_name_and_division as (
 
-    select normalised_name, division, count(distinct uscc) as code_count,
-           min(uscc) as only_code
+    select
+        normalised_name,
+        division,
+        count(distinct uscc) as code_count,
+        min(uscc) as only_code
     from mentions
     where uscc is not null and division is not null
     group by normalised_name, division
@@ -25,7 +32,10 @@ codes_by_name_and_division as (
 
 codes_by_name as (
 
-    select normalised_name, count(distinct uscc) as code_count, min(uscc) as only_code
+    select
+        normalised_name,
+        count(distinct uscc) as code_count,
+        min(uscc) as only_code
     from mentions
     where uscc is not null
     group by normalised_name

@@ -29,25 +29,57 @@ event_parties as (
 
 mentions as (
 
-    select 'contracts' as source_feed, seller_name as name, seller_uscc as uscc,
-           seller_division as division, seller_nature as nature_code,
-           registration_date as seen_on
-    from contracts where seller_name is not null
+    select
+        'contracts' as source_feed,
+        seller_name as name,
+        seller_uscc as uscc,
+        seller_division as division,
+        seller_nature as nature_code,
+        registration_date as seen_on
+    from contracts
+    where seller_name is not null
     union all
-    select 'contracts', buyer_name, buyer_uscc, buyer_division, buyer_nature, registration_date
-    from contracts where buyer_name is not null
+    select
+        'contracts' as source_feed,
+        buyer_name as name,
+        buyer_uscc as uscc,
+        buyer_division as division,
+        buyer_nature as nature_code,
+        registration_date as seen_on
+    from contracts
+    where buyer_name is not null
     union all
-    select 'loans', borrower_name, borrower_uscc, borrower_division, null, min(business_date)
-    from loans where borrower_name is not null
+    select
+        'loans' as source_feed,
+        borrower_name as name,
+        borrower_uscc as uscc,
+        borrower_division as division,
+        null as nature_code,
+        min(business_date) as seen_on
+    from loans
+    where borrower_name is not null
     group by borrower_name, borrower_uscc, borrower_division
     union all
-    select 'patents', applicant_name, applicant_uscc, applicant_division, null,
-           min(updated_at)::date
-    from applicants where applicant_name is not null
+    select
+        'patents' as source_feed,
+        applicant_name as name,
+        applicant_uscc as uscc,
+        applicant_division as division,
+        null as nature_code,
+        min(updated_at)::date as seen_on
+    from applicants
+    where applicant_name is not null
     group by applicant_name, applicant_uscc, applicant_division
     union all
-    select 'patent_events', party_name, party_uscc, party_division, null, min(effective_date)
-    from event_parties where party_name is not null
+    select
+        'patent_events' as source_feed,
+        party_name as name,
+        party_uscc as uscc,
+        party_division as division,
+        null as nature_code,
+        min(effective_date) as seen_on
+    from event_parties
+    where party_name is not null
     group by party_name, party_uscc, party_division
 
 ),

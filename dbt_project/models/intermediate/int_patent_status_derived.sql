@@ -39,7 +39,8 @@ validity_events as (
 
 last_validity_event as (
 
-    select * from validity_events where recency = 1
+    select * from validity_events
+    where recency = 1
 
 ),
 

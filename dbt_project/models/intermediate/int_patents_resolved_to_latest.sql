@@ -29,7 +29,8 @@ ranked as (
 
 latest as (
 
-    select * from ranked where recency = 1
+    select * from ranked
+    where recency = 1
 
 ),
 

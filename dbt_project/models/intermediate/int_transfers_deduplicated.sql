@@ -1,7 +1,8 @@
 -- One row per transfer (domain.md §11): an event and a contract about the same patent, of
 -- the same kind, to the same receiving party, from the same giving party (where both name
--- it), within 180 days of each other are one transfer. Each event pairs with at most one
--- contract and the other way round: the nearest in time, then the earliest.
+-- it), within the matching window (var transfer_match_window_days) of each other are one
+-- transfer. Each event pairs with at most one contract and the other way round: the nearest
+-- in time, then the earliest.
 
 with
 
@@ -17,13 +18,15 @@ statements as (
 
 events as (
 
-    select * from statements where stated_by = 'event'
+    select * from statements
+    where stated_by = 'event'
 
 ),
 
 contracts as (
 
-    select * from statements where stated_by = 'contract'
+    select * from statements
+    where stated_by = 'contract'
 
 ),
 
@@ -48,13 +51,14 @@ candidate_pairs as (
         and c.transfer_kind = e.transfer_kind
         and c.to_party = e.to_party
         and (c.from_party = e.from_party or c.from_party is null or e.from_party is null)
-        and abs(c.transfer_date - e.transfer_date) <= 180
+        and abs(c.transfer_date - e.transfer_date) <= {{ var('transfer_match_window_days') }}
 
 ),
 
 pairs as (
 
-    select * from candidate_pairs where rank_for_event = 1 and rank_for_contract = 1
+    select * from candidate_pairs
+    where rank_for_event = 1 and rank_for_contract = 1
 
 ),
 
@@ -86,31 +90,50 @@ merged as (
 unpaired_events as (
 
     select
-        'event' as stated_by, application_no, transfer_kind, transfer_date,
-        statement_id as event_id, null as registration_no,
-        from_organization_key, from_person_key, to_organization_key, to_person_key,
-        contract_amount, technology_amount, technology_field
+        'event' as stated_by,
+        application_no,
+        transfer_kind,
+        transfer_date,
+        statement_id as event_id,
+        null as registration_no,
+        from_organization_key,
+        from_person_key,
+        to_organization_key,
+        to_person_key,
+        contract_amount,
+        technology_amount,
+        technology_field
     from events as e
     where not exists (
-        select 1 from pairs as p where p.event_id = e.statement_id and p.to_party = e.to_party
-    )
+            select 1 from pairs as p
+            where p.event_id = e.statement_id and p.to_party = e.to_party
+        )
 
 ),
 
 unpaired_contracts as (
 
     select
-        'contract' as stated_by, application_no, transfer_kind, transfer_date,
-        null as event_id, statement_id as registration_no,
-        from_organization_key, from_person_key, to_organization_key, to_person_key,
-        contract_amount, technology_amount, technology_field
+        'contract' as stated_by,
+        application_no,
+        transfer_kind,
+        transfer_date,
+        null as event_id,
+        statement_id as registration_no,
+        from_organization_key,
+        from_person_key,
+        to_organization_key,
+        to_person_key,
+        contract_amount,
+        technology_amount,
+        technology_field
     from contracts as c
     where not exists (
-        select 1 from pairs as p
-        where p.registration_no = c.statement_id
-            and p.application_no = c.application_no
-            and p.to_party = c.to_party
-    )
+            select 1 from pairs as p
+            where p.registration_no = c.statement_id
+                and p.application_no = c.application_no
+                and p.to_party = c.to_party
+        )
 
 ),
 
@@ -127,8 +150,10 @@ transfers as (
 final as (
 
     select
-        md5(concat_ws('|', coalesce(event_id, ''), coalesce(registration_no, ''),
-            coalesce(application_no, ''), coalesce(to_organization_key, to_person_key, '')))
+        md5(concat_ws(
+            '|', coalesce(event_id, ''), coalesce(registration_no, ''),
+            coalesce(application_no, ''), coalesce(to_organization_key, to_person_key, '')
+        ))
             as transfer_id,
         *
     from transfers

@@ -34,6 +34,28 @@ organizations as (
 
 ),
 
+takers as (
+
+    -- who receives the patent or the licence: each one a transfer of its own
+    select
+        *,
+        {{ mention_id('party_name', 'party_division', 'party_uscc') }} as mention_id
+    from event_parties
+    where party_role in ('after', 'licensee')
+
+),
+
+givers as (
+
+    -- who gives it: the first party named before the event
+    select
+        *,
+        {{ mention_id('party_name', 'party_division', 'party_uscc') }} as mention_id
+    from event_parties
+    where party_role in ('before', 'licensor') and party_order = 1
+
+),
+
 event_transfers as (
 
     select
@@ -50,16 +72,8 @@ event_transfers as (
         null::numeric as technology_amount,
         null::text as technology_field
     from events as e
-    inner join (
-        select *, {{ mention_id('party_name', 'party_division', 'party_uscc') }} as mention_id
-        from event_parties
-        where party_role in ('after', 'licensee')
-    ) as taker on taker.event_id = e.event_id
-    left join (
-        select *, {{ mention_id('party_name', 'party_division', 'party_uscc') }} as mention_id
-        from event_parties
-        where party_role in ('before', 'licensor') and party_order = 1
-    ) as giver on giver.event_id = e.event_id
+    inner join takers as taker on taker.event_id = e.event_id
+    left join givers as giver on giver.event_id = e.event_id
     where e.event_code in ('TR01', 'EE01')
 
 ),
@@ -73,11 +87,11 @@ contract_transfers as (
         case t.reporting_type when '技术转让' then '转让' else '许可' end as transfer_kind,
         c.signing_date as transfer_date,
         case when c.seller_name is not null
-            then {{ mention_id('c.seller_name', 'c.seller_division', 'c.seller_uscc') }}
+                then {{ mention_id('c.seller_name', 'c.seller_division', 'c.seller_uscc') }}
         end as from_mention_id,
         c.seller_person_key as from_person_key,
         case when c.buyer_name is not null
-            then {{ mention_id('c.buyer_name', 'c.buyer_division', 'c.buyer_uscc') }}
+                then {{ mention_id('c.buyer_name', 'c.buyer_division', 'c.buyer_uscc') }}
         end as to_mention_id,
         c.buyer_person_key as to_person_key,
         c.contract_amount,

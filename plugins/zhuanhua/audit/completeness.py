@@ -3,7 +3,8 @@ nightly report of late feeds, the freshness checks and the provincial exports as
 
 Each day brings one contracts file, one patents file, one patent-events file and one loans
 file per bank. The banks are Settings.loan_banks (ZHUANHUA_LOAN_BANKS) when set, else every
-bank that has delivered, each from its first business date on (a bank that stops delivering is missed).
+bank that has delivered, each from its first business date on (a bank that stops delivering
+is missed).
 """
 
 from __future__ import annotations

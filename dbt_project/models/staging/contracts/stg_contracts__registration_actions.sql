@@ -35,7 +35,7 @@ renamed as (
         case when buyer_nature = '400' then {{ person_key('buyer_name') }} end
             as buyer_person_key,
         buyer_nature,
-        coalesce(buyer_country, 'CN') as buyer_country,
+        buyer_country,
         buyer_division,
         contract_amount,
         technology_amount,

@@ -20,7 +20,8 @@ renamed as (
         {{ party_fields('applicant.party', 'applicant') }}
 
     from source
-    cross join lateral jsonb_array_elements(source.applicants)
+    cross join
+        lateral jsonb_array_elements(source.applicants)
         with ordinality as applicant (party, position)
 
 )

@@ -23,11 +23,12 @@ renamed as (
         {{ party_fields('party.value', 'party') }}
 
     from source
-    cross join lateral (
-        values ('before', source.parties_before), ('after', source.parties_after),
-               ('licensor', source.licensor), ('licensee', source.licensee),
-               ('pledgor', source.pledgor), ('pledgee', source.pledgee)
-    ) as roles (party_role, parties)
+    cross join
+        lateral (
+            values ('before', source.parties_before), ('after', source.parties_after),
+            ('licensor', source.licensor), ('licensee', source.licensee),
+            ('pledgor', source.pledgor), ('pledgee', source.pledgee)
+        ) as roles (party_role, parties)
     cross join lateral jsonb_array_elements(
         case when jsonb_typeof(roles.parties) = 'array' then roles.parties else '[]' end
     ) with ordinality as party (value, position)

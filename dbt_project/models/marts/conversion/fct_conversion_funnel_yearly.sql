@@ -1,0 +1,126 @@
+-- The conversion funnel by output year × owner county × owner group × technology field:
+-- of the results produced that year (patents granted; know-how and software contracts),
+-- how many were transferred, adopted by an enterprise in the city, and financed.
+
+with
+
+patents as (
+
+    select * from {{ ref('dim_patent') }}
+
+),
+
+organizations as (
+
+    select * from {{ ref('dim_organization') }}
+
+),
+
+chains as (
+
+    select * from {{ ref('fct_conversion_chain') }}
+
+),
+
+loans as (
+
+    select * from {{ ref('fct_tech_loan') }}
+
+),
+
+results as (
+
+    select
+        'patent:' || p.application_no as result_id,
+        true as is_granted_patent,
+        p.grant_year as output_year,
+        o.county_code as owner_county_code,
+        coalesce(o.owner_group, '其他') as owner_group,
+        p.technology_field,
+        p.grant_date as output_date
+    from patents as p
+    left join organizations as o on o.organization_key = p.owner_organization_key
+    where p.is_granted
+    union all
+    select
+        'contract:' || c.registration_no as result_id,
+        false as is_granted_patent,
+        c.output_year,
+        c.owner_county_code,
+        coalesce(c.owner_group, '其他') as owner_group,
+        c.technology_field,
+        c.output_date
+    from chains as c
+    where c.chain_origin = 'contract'
+
+),
+
+chain_results as (
+
+    select
+        case when chain_origin = 'patent' then 'patent:' || application_no
+            else 'contract:' || registration_no
+        end as result_id,
+        *
+    from chains
+
+),
+
+per_result as (
+
+    select
+        result_id,
+        min(transfer_date) as first_transfer_date,
+        bool_or(is_adopted) as is_adopted,
+        bool_or(is_financed) as is_financed,
+        sum(transfer_amount) as transfer_amount
+    from chain_results
+    group by result_id
+
+),
+
+financed_loans as (
+
+    select distinct
+        c.result_id,
+        l.loan_key,
+        l.principal
+    from chain_results as c
+    cross join lateral unnest(c.loan_keys) as k (loan_key)
+    inner join loans as l on l.loan_key = k.loan_key
+
+),
+
+financed_amounts as (
+
+    select
+        result_id,
+        sum(principal) as financed_amount
+    from financed_loans
+    group by result_id
+
+),
+
+final as (
+
+    select
+        r.output_year,
+        r.owner_county_code,
+        r.owner_group,
+        r.technology_field,
+        count(*)::integer as result_count,
+        count(*) filter (where r.is_granted_patent)::integer as granted_patent_count,
+        count(pr.result_id)::integer as transferred_count,
+        count(*) filter (where pr.is_adopted)::integer as adopted_count,
+        count(*) filter (where pr.is_financed)::integer as financed_count,
+        coalesce(sum(pr.transfer_amount), 0) as transfer_amount,
+        coalesce(sum(fa.financed_amount), 0) as financed_amount,
+        round(avg(pr.first_transfer_date - r.output_date), 1) as avg_days_to_first_transfer
+    from results as r
+    left join per_result as pr on pr.result_id = r.result_id
+    left join financed_amounts as fa on fa.result_id = r.result_id
+    group by r.output_year, r.owner_county_code, r.owner_group, r.technology_field
+
+)
+
+select * from final

@@ -1,0 +1,31 @@
+"""Reconciliation before anything is written (export/reconcile.py): the checks that need no
+warehouse are exercised here on hand-made tables; the end-to-end refusal on a real export is
+in test_provincial.py."""
+
+from decimal import Decimal as D
+
+import pytest
+
+from zhuanhua.errors import ExportRefused
+from zhuanhua.export.periods import parse_period
+from zhuanhua.export.reconcile import reconcile
+from zhuanhua.export.tables import TOTAL, Column, Contribution, TableSpec, compute
+
+COUNT = Column("合同数（项）", "count")
+SPEC = TableSpec(4, "按卖方性质", "卖方性质", ("高等院校", "企业法人", TOTAL), (COUNT,),
+                 summed_rows=("高等院校", "企业法人"))
+
+
+def contract(number: str, row: str) -> list[Contribution]:
+    return [Contribution("表4", target, COUNT.header, f"合同 {number}", D(1))
+            for target in (row, TOTAL)]
+
+
+def test_a_record_in_no_row_of_its_table_stops_the_export_and_is_named():
+    parts = contract("201", "高等院校") + contract("204", "自然人")  # a row the spec lacks
+    tables = {"表4": compute(SPEC, parts)}
+    with pytest.raises(ExportRefused) as refused:
+        reconcile(None, tables, parts, parse_period("202403"), None)  # fails before the SQL
+    message = str(refused.value)
+    assert "the rows add up to 1, the total row is 2" in message
+    assert "合同 204 → '自然人'" in message and "nothing was written" in message

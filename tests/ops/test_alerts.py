@@ -1,0 +1,36 @@
+"""Alerts (ops/alerts.py): what to do by task and fault, and every channel tried."""
+
+import dataclasses
+import json
+
+import psycopg
+
+from tests.support.alert_inbox import AlertInbox
+from zhuanhua.errors import LandingUnreachable
+from zhuanhua.ops.alerts import Alert, action_for, alerts_file, send
+
+
+def test_what_to_do_depends_on_the_task_and_on_whether_a_retry_could_help():
+    day = "2024-06-03"
+    assert "zhuanhua quarantine list" in action_for("load_contracts", ValueError("x"), day)
+    assert "dbt model or test failed" in action_for("build_warehouse.fct_x_run", None, day)
+    assert "landing area was unreachable" in action_for(
+        "load_loans", LandingUnreachable("gone"), day)
+    assert "warehouse database" in action_for(
+        "close_loads", psycopg.OperationalError("closed"), day)
+    assert f"business date {day}" in action_for("something_else", None, day)
+
+
+def test_an_alert_is_kept_posted_and_survives_a_broken_mail_channel(settings, tmp_path):
+    inbox = AlertInbox()
+    try:
+        here = dataclasses.replace(settings, home=tmp_path, alert_webhook=inbox.url,
+                                   alert_email="steward@localhost",
+                                   smtp_url="smtp://127.0.0.1:9")  # nothing listens there
+        alert = Alert("late", "Zhuanhua: 1 feed file late", {"late": "loans"}, "Ask the bank.")
+        send(alert, here)
+    finally:
+        inbox.close()
+    kept = [json.loads(line) for line in alerts_file(here).read_text("utf-8").splitlines()]
+    assert kept[0]["subject"] == alert.subject and "what to do: Ask the bank." in kept[0]["text"]
+    assert inbox.received[0]["details"] == {"late": "loans"}
