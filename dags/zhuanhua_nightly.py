@@ -20,8 +20,14 @@ settings = load_settings()
     dag_id="zhuanhua_nightly",
     schedule=f"{NIGHTLY_RUN.minute} {NIGHTLY_RUN.hour} * * *",
     **dag_arguments(settings, "nightly"),
-    params={"business_date": Param(None, type=["null", "string"], format="date",
-                                   description="Business date to process (default: yesterday)")},
+    params={
+        "business_date": Param(
+            None,
+            type=["null", "string"],
+            format="date",
+            description="Business date to process (default: yesterday)",
+        )
+    },
     doc_md="""
 ### 转化 nightly loads
 
@@ -42,14 +48,18 @@ minutes); a data error fails at once. Every failure sends an alert (docs/operati
 """,
 )
 def zhuanhua_nightly():
-    @task(doc_md="Land, check and load one feed's files up to the business date; emit its "
-                 "asset with the business date.")
+    @task(
+        doc_md="Land, check and load one feed's files up to the business date; emit its "
+        "asset with the business date."
+    )
     def load_feed(feed: str) -> dict:
         day = business_date_in(get_current_context())
         outcome = retry_only_transient(steps.load_feed)(feed, day, settings)
         events = get_current_context()["outlet_events"]
-        events[FEED_ASSETS[feed]].extra = {"business_date": day.isoformat(),
-                                          "files": len(outcome["files"])}
+        events[FEED_ASSETS[feed]].extra = {
+            "business_date": day.isoformat(),
+            "files": len(outcome["files"]),
+        }
         return outcome
 
     @task(doc_md="Render the Great Expectations Data Docs of the night's validations.")
@@ -60,11 +70,14 @@ def zhuanhua_nightly():
     def close_loads(loaded: list[dict]) -> list[dict]:
         started = min(pendulum.parse(feed["started_at"]) for feed in loaded)
         context = get_current_context()
-        return retry_only_transient(steps.close_loads)(business_date_in(context),
-                                                       context["run_id"], started, settings)
+        return retry_only_transient(steps.close_loads)(
+            business_date_in(context), context["run_id"], started, settings
+        )
 
-    loads = {name: load_feed.override(task_id=f"load_{name}", outlets=[asset])(name)
-             for name, asset in FEED_ASSETS.items()}
+    loads = {
+        name: load_feed.override(task_id=f"load_{name}", outlets=[asset])(name)
+        for name, asset in FEED_ASSETS.items()
+    }
     loads["patents"] >> loads["patent_events"]  # an event's patent may arrive the same night
     loaded = list(loads.values())
     build_data_docs(loaded)

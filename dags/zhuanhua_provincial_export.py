@@ -17,10 +17,18 @@ def _export_dag(kind: str, cron: str, due: str):
         dag_id=f"zhuanhua_export_{kind}",
         schedule=cron,
         **dag_arguments(settings, "export"),
-        params={"period": Param(None, type=["null", "string"],
-                                description="Period to export (default: the last one ended)"),
-                "region": Param(None, type=["null", "string"],
-                                description="The city (default) or one of its counties")},
+        params={
+            "period": Param(
+                None,
+                type=["null", "string"],
+                description="Period to export (default: the last one ended)",
+            ),
+            "region": Param(
+                None,
+                type=["null", "string"],
+                description="The city (default) or one of its counties",
+            ),
+        },
         doc_md=f"""
 ### 转化 provincial feed, {kind}
 
@@ -35,8 +43,11 @@ version, and otherwise writes the next version beside the earlier ones in
 """,
     )
     def export_dag():
-        @task(inlets=[MARTS], retries=0,  # a refusal is about the data: a retry cannot help
-              doc_md="Export the period: complete, reconciled, versioned (zhuanhua export).")
+        @task(
+            inlets=[MARTS],
+            retries=0,  # a refusal is about the data: a retry cannot help
+            doc_md="Export the period: complete, reconciled, versioned (zhuanhua export).",
+        )
         def export() -> dict:
             context = get_current_context()
             return run_scheduled(settings, kind, context["params"], context.get("logical_date"))

@@ -24,9 +24,15 @@ for _asset in _assets[1:]:
     dag_id="zhuanhua_warehouse",
     schedule=_all_feeds,
     **dag_arguments(settings, "nightly"),
-    params={"business_date": Param(None, type=["null", "string"], format="date",
-                                   description="Night to record the build for (default: the "
-                                               "newest date the feed assets carry)")},
+    params={
+        "business_date": Param(
+            None,
+            type=["null", "string"],
+            format="date",
+            description="Night to record the build for (default: the "
+            "newest date the feed assets carry)",
+        )
+    },
     doc_md="""
 ### 转化 warehouse build
 
@@ -50,13 +56,15 @@ def zhuanhua_warehouse():
     @task(doc_md="Warn about feed files of the last week that have not arrived.")
     def check_freshness() -> list[str]:
         return retry_only_transient(steps.check_freshness)(
-            business_date_in(get_current_context()), settings)
+            business_date_in(get_current_context()), settings
+        )
 
     @task(outlets=[MARTS], doc_md="Record the night's build in the audit schema.")
     def record_build(warnings: list[str]) -> dict:
         context = get_current_context()
-        return retry_only_transient(steps.record_build)(business_date_in(context),
-                                                        context["run_id"], warnings, settings)
+        return retry_only_transient(steps.record_build)(
+            business_date_in(context), context["run_id"], warnings, settings
+        )
 
     warnings = check_freshness()
     warehouse = warehouse_task_group(settings)

@@ -11,9 +11,14 @@ LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
 
 def lint_imports(package_parent: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([str(LINT_IMPORTS), "--no-cache"], cwd=PROJECT, capture_output=True,
-                          text=True, env={"PYTHONPATH": str(package_parent), "PATH": "/usr/bin"},
-                          check=False)
+    return subprocess.run(
+        [str(LINT_IMPORTS), "--no-cache"],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(package_parent), "PATH": "/usr/bin"},
+        check=False,
+    )
 
 
 def test_the_package_keeps_its_import_contracts():
@@ -24,11 +29,15 @@ def test_the_package_keeps_its_import_contracts():
 
 def test_an_upward_import_breaks_the_contract(tmp_path):
     copy = tmp_path / "plugins"
-    shutil.copytree(PROJECT / "plugins" / "zhuanhua", copy / "zhuanhua",
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        PROJECT / "plugins" / "zhuanhua",
+        copy / "zhuanhua",
+        ignore=shutil.ignore_patterns("__pycache__"),
+    )
     feeds = copy / "zhuanhua" / "domain" / "feeds.py"
-    feeds.write_text(feeds.read_text("utf-8") + "\nfrom zhuanhua.load import loader  # upward\n",
-                     "utf-8")
+    feeds.write_text(
+        feeds.read_text("utf-8") + "\nfrom zhuanhua.load import loader  # upward\n", "utf-8"
+    )
     done = lint_imports(copy)
     assert done.returncode != 0
     assert "Stages import downward only BROKEN" in done.stdout

@@ -17,7 +17,11 @@ def test_the_stack_has_both_databases_and_every_airflow3_component():
     default = {name for name, service in SERVICES.items() if "profiles" not in service}
     assert default == {"warehouse-db", "airflow-db", "airflow-init", *AIRFLOW}
     assert [SERVICES[name]["command"] for name in AIRFLOW] == [
-        "api-server", "scheduler", "dag-processor", "triggerer"]
+        "api-server",
+        "scheduler",
+        "dag-processor",
+        "triggerer",
+    ]
 
 
 def test_images_are_pinned_to_postgres_16_and_airflow_3_3():
@@ -76,16 +80,27 @@ def test_the_celery_profile_adds_a_redis_broker_and_workers_that_scale():
 def test_no_secret_is_written_in_the_repository():
     import subprocess
 
-    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True,
-                             check=True).stdout.split()
-    pattern = re.compile(r"postgres(?:ql)?(?:\+\w+)?://\w+:(?!\$\{)[^@\s/]+@"
-                         r"|(?:PASSWORD|SECRET|TOKEN)[ \t]*[:=][ \t]*['\"]?(?!\$)"
-                         r"[A-Za-z0-9+/_-]{8,}")
+    tracked = subprocess.run(
+        ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
+    pattern = re.compile(
+        r"postgres(?:ql)?(?:\+\w+)?://\w+:(?!\$\{)[^@\s/]+@"
+        r"|(?:PASSWORD|SECRET|TOKEN)[ \t]*[:=][ \t]*['\"]?(?!\$)"
+        r"[A-Za-z0-9+/_-]{8,}"
+    )
     found = []
     for name in tracked:
         path = ROOT / name
-        if path.suffix in {".py", ".yml", ".yaml", ".toml", ".cfg", ".ini", ".sh", ".md"} \
-                or path.name in {"Makefile", "Dockerfile", ".env.example"}:
+        if path.suffix in {
+            ".py",
+            ".yml",
+            ".yaml",
+            ".toml",
+            ".cfg",
+            ".ini",
+            ".sh",
+            ".md",
+        } or path.name in {"Makefile", "Dockerfile", ".env.example"}:
             text = path.read_text(encoding="utf-8", errors="replace")
             found += [f"{name}: {m.group(0)}" for m in pattern.finditer(text)]
     assert found == []

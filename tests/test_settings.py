@@ -29,15 +29,21 @@ def test_the_warehouse_may_come_from_an_airflow_connection(monkeypatch, settings
 
     real = urlsplit(warehouse_url(settings))
     monkeypatch.delenv("ZHUANHUA_WAREHOUSE_URL", raising=False)
-    monkeypatch.setenv("AIRFLOW_CONN_ZHUANHUA_WAREHOUSE",
-                       f"postgres://{real.username}@{real.hostname}:{real.port}/warehouse")
+    monkeypatch.setenv(
+        "AIRFLOW_CONN_ZHUANHUA_WAREHOUSE",
+        f"postgres://{real.username}@{real.hostname}:{real.port}/warehouse",
+    )
     from_uri = load_settings()
     assert from_uri.warehouse_url.startswith("postgresql://")
     with connect(from_uri) as conn:
         assert conn.execute("select current_database()").fetchone() == ("warehouse",)
-    monkeypatch.setenv("AIRFLOW_CONN_ZHUANHUA_WAREHOUSE", (
-        f'{{"conn_type": "postgres", "login": "{real.username}", "host": "{real.hostname}", '
-        f'"port": {real.port}, "schema": "warehouse"}}'))
+    monkeypatch.setenv(
+        "AIRFLOW_CONN_ZHUANHUA_WAREHOUSE",
+        (
+            f'{{"conn_type": "postgres", "login": "{real.username}", "host": "{real.hostname}", '
+            f'"port": {real.port}, "schema": "warehouse"}}'
+        ),
+    )
     assert load_settings().warehouse_url == from_uri.warehouse_url
     monkeypatch.setenv("ZHUANHUA_WAREHOUSE_URL", "postgresql://other@db:5432/warehouse")
     assert load_settings().warehouse_url == "postgresql://other@db:5432/warehouse"

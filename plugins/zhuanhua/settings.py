@@ -93,11 +93,13 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         warehouse_url=env.get("ZHUANHUA_WAREHOUSE_URL") or _airflow_connection_url(env),
         hold_share=_hold_share(env.get("ZHUANHUA_HOLD_SHARE")),
         person_key=_person_key(env.get("ZHUANHUA_PERSON_KEY")),
-        loan_banks=tuple(b.strip().upper() for b in env.get("ZHUANHUA_LOAN_BANKS", "").split(",")
-                         if b.strip()),
+        loan_banks=tuple(
+            b.strip().upper() for b in env.get("ZHUANHUA_LOAN_BANKS", "").split(",") if b.strip()
+        ),
         retries=_number("ZHUANHUA_RETRIES", env.get("ZHUANHUA_RETRIES"), 3, int),
-        retry_delay_seconds=_number("ZHUANHUA_RETRY_DELAY_SECONDS",
-                                    env.get("ZHUANHUA_RETRY_DELAY_SECONDS"), 60.0, float),
+        retry_delay_seconds=_number(
+            "ZHUANHUA_RETRY_DELAY_SECONDS", env.get("ZHUANHUA_RETRY_DELAY_SECONDS"), 60.0, float
+        ),
         alert_webhook=env.get("ZHUANHUA_ALERT_WEBHOOK") or None,
         alert_email=env.get("ZHUANHUA_ALERT_EMAIL") or None,
         smtp_url=env.get("ZHUANHUA_SMTP_URL") or "smtp://localhost:25",
@@ -146,6 +148,8 @@ def _airflow_connection_url(env: Mapping[str, str]) -> str | None:
         login = quote(c.get("login") or "", safe="")
         secret = f":{quote(c['password'], safe='')}" if c.get("password") else ""
         credentials = f"{login}{secret}@" if login else ""
-        return (f"postgresql://{credentials}{c.get('host') or '127.0.0.1'}:"
-                f"{c.get('port') or 5432}/{c.get('schema') or 'warehouse'}")
+        return (
+            f"postgresql://{credentials}{c.get('host') or '127.0.0.1'}:"
+            f"{c.get('port') or 5432}/{c.get('schema') or 'warehouse'}"
+        )
     return re.sub(r"^postgres(ql)?://", "postgresql://", value)

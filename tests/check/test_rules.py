@@ -20,40 +20,82 @@ UNIVERSITY = "12510000MB0000000X"
 
 BASE = {
     "contracts": {
-        "registration_no": "2024510500000001", "registration_status": "登记",
-        "registration_date": "2024-06-03", "project_name": "白酒固态发酵工艺",
-        "contract_type": "技术转让", "contract_subtype": "专利权转让",
-        "signing_date": "2024-05-20", "valid_from": "2024-05-20", "valid_to": "2025-05-20",
-        "seller_name": "西南医科大学", "seller_uscc": USCC, "seller_nature": "022",
-        "seller_division": "510504", "buyer_name": "泸县新材料有限公司", "buyer_uscc": USCC,
-        "buyer_nature": "150", "buyer_country": "CN", "buyer_division": "510521",
-        "contract_amount": D("100.00"), "technology_amount": D("80.00"),
-        "technology_field": "新材料及其应用", "ip_type": "专利",
-        "related_patents": "202310397744.0", "plan_level": "市级", "open_competition": "否",
+        "registration_no": "2024510500000001",
+        "registration_status": "登记",
+        "registration_date": "2024-06-03",
+        "project_name": "白酒固态发酵工艺",
+        "contract_type": "技术转让",
+        "contract_subtype": "专利权转让",
+        "signing_date": "2024-05-20",
+        "valid_from": "2024-05-20",
+        "valid_to": "2025-05-20",
+        "seller_name": "西南医科大学",
+        "seller_uscc": USCC,
+        "seller_nature": "022",
+        "seller_division": "510504",
+        "buyer_name": "泸县新材料有限公司",
+        "buyer_uscc": USCC,
+        "buyer_nature": "150",
+        "buyer_country": "CN",
+        "buyer_division": "510521",
+        "contract_amount": D("100.00"),
+        "technology_amount": D("80.00"),
+        "technology_field": "新材料及其应用",
+        "ip_type": "专利",
+        "related_patents": "202310397744.0",
+        "plan_level": "市级",
+        "open_competition": "否",
     },
     "loans": {
-        "bank_code": "PSBC", "loan_no": "PSBC20240000001", "bank_name": "中国邮政储蓄银行泸州分行",
-        "product": "知识产权质押贷", "borrower_type": "企业", "borrower_name": "泸县新材料有限公司",
-        "borrower_id_no": USCC, "borrower_division": "510521", "qualifications": "高新技术企业",
-        "disbursed_on": "2024-06-01", "matures_on": "2025-06-01", "principal": D("500"),
-        "annual_rate": D("3.85"), "guarantee": "质押", "pledged_patents": "202310397744.0",
-        "status": "结清", "settled_on": "2024-06-03", "compensation_claimed": D("10"),
+        "bank_code": "PSBC",
+        "loan_no": "PSBC20240000001",
+        "bank_name": "中国邮政储蓄银行泸州分行",
+        "product": "知识产权质押贷",
+        "borrower_type": "企业",
+        "borrower_name": "泸县新材料有限公司",
+        "borrower_id_no": USCC,
+        "borrower_division": "510521",
+        "qualifications": "高新技术企业",
+        "disbursed_on": "2024-06-01",
+        "matures_on": "2025-06-01",
+        "principal": D("500"),
+        "annual_rate": D("3.85"),
+        "guarantee": "质押",
+        "pledged_patents": "202310397744.0",
+        "status": "结清",
+        "settled_on": "2024-06-03",
+        "compensation_claimed": D("10"),
     },
     "patents": {
-        "application_no": "202310397744.0", "patent_type": "发明", "title": "一种制备方法",
-        "application_date": "2023-04-14", "publication_no": "CN116455754A",
-        "publication_date": "2023-07-18", "grant_no": "CN116455754B",
-        "grant_date": "2024-03-29", "ipc_main": "A61K 36/9068",
-        "applicants": '[{"name":"西南医科大学"}]', "inventors": '["张某"]',
-        "legal_status": "有效", "updated_at": "2024-04-02T09:15:00+08:00",
+        "application_no": "202310397744.0",
+        "patent_type": "发明",
+        "title": "一种制备方法",
+        "application_date": "2023-04-14",
+        "publication_no": "CN116455754A",
+        "publication_date": "2023-07-18",
+        "grant_no": "CN116455754B",
+        "grant_date": "2024-03-29",
+        "ipc_main": "A61K 36/9068",
+        "applicants": '[{"name":"西南医科大学"}]',
+        "inventors": '["张某"]',
+        "legal_status": "有效",
+        "updated_at": "2024-04-02T09:15:00+08:00",
     },
     "patent_events": {
-        "event_id": "EE01-202310397744.0-20240611", "application_no": "202310397744.0",
-        "event_code": "EE01", "event_name": "专利实施许可合同备案的生效",
-        "effective_date": "2024-06-11", "gazette_date": "2024-06-28",
-        "parties_before": None, "parties_after": None, "licensor": '[{"name":"西南医科大学"}]',
-        "licensee": '[{"name":"泸县新材料有限公司"}]', "licence_type": "独占", "pledgor": None,
-        "pledgee": None, "record_no": "X2024510000001",
+        "event_id": "EE01-202310397744.0-20240611",
+        "application_no": "202310397744.0",
+        "event_code": "EE01",
+        "event_name": "专利实施许可合同备案的生效",
+        "effective_date": "2024-06-11",
+        "gazette_date": "2024-06-28",
+        "parties_before": None,
+        "parties_after": None,
+        "licensor": '[{"name":"西南医科大学"}]',
+        "licensee": '[{"name":"泸县新材料有限公司"}]',
+        "licence_type": "独占",
+        "pledgor": None,
+        "pledgee": None,
+        "record_no": "X2024510000001",
     },
 }
 
@@ -84,8 +126,10 @@ CASES = {
         "technology_amount_positive": {"technology_amount": D("-1")},
         "technology_amount_within_contract_amount": {"technology_amount": D("100.01")},
         "signed_before_registration": {"signing_date": "2024-06-04"},
-        "registration_date_not_after_business_date": {"registration_date": "2024-06-04",
-                                                      "signing_date": "2024-06-01"},
+        "registration_date_not_after_business_date": {
+            "registration_date": "2024-06-04",
+            "signing_date": "2024-06-01",
+        },
         "validity_in_order": {"valid_to": "2024-05-19"},
         "plan_level_known": {"plan_level": "国际级"},
         "open_competition_known": {"open_competition": "Y"},
@@ -97,8 +141,10 @@ CASES = {
         "status_known": {"status": "核销"},
         "borrower_division_known": {"borrower_division": "519999"},
         "borrower_id_no_valid_uscc": {"borrower_id_no": "91350100M000100Y4Z"},
-        "borrower_id_no_valid_resident_id": {"borrower_type": "个人",
-                                             "borrower_id_no": "110105194912310021"},
+        "borrower_id_no_valid_resident_id": {
+            "borrower_type": "个人",
+            "borrower_id_no": "110105194912310021",
+        },
         "pledged_patents_required": {"pledged_patents": None},
         "disbursed_on_not_after_business_date": {"disbursed_on": "2024-06-04"},
         "matures_after_disbursement": {"matures_on": "2024-06-01"},
@@ -108,10 +154,18 @@ CASES = {
         "settled_after_disbursement": {"settled_on": "2024-05-31"},
         "compensation_not_negative": {"compensation_claimed": D("-1")},
         "compensation_within_principal": {"compensation_claimed": D("500.01")},
-        "within_product_ceiling": {"product": "天府科创贷", "principal": D("1000.01"),
-                                   "guarantee": "信用", "pledged_patents": None},
-        "term_within_a_year": {"product": "天府科创贷", "matures_on": "2025-06-03",
-                               "guarantee": "信用", "pledged_patents": None},
+        "within_product_ceiling": {
+            "product": "天府科创贷",
+            "principal": D("1000.01"),
+            "guarantee": "信用",
+            "pledged_patents": None,
+        },
+        "term_within_a_year": {
+            "product": "天府科创贷",
+            "matures_on": "2025-06-03",
+            "guarantee": "信用",
+            "pledged_patents": None,
+        },
         "pledged_patents_valid": {"pledged_patents": "202310397744.0、2023ABC"},
         "qualifications_known": {"qualifications": "高新技术企业;独角兽企业"},
     },
@@ -183,8 +237,11 @@ def test_warnings_are_not_rejections():
     rules = {r.name: r.severity for r in rules_for("contracts", DEFAULT_REGION)}
     assert rules["contracts.foreign_buyer"] == "warn"
     assert rules["contracts.very_large_amount"] == "warn"
-    assert {r.severity for r in rules_for("patent_events", DEFAULT_REGION)
-            if r.name == "patent_events.event_code_known"} == {"warn"}
+    assert {
+        r.severity
+        for r in rules_for("patent_events", DEFAULT_REGION)
+        if r.name == "patent_events.event_code_known"
+    } == {"warn"}
 
 
 def test_a_rule_whose_column_is_missing_is_an_error_not_a_pass():
@@ -199,7 +256,7 @@ def test_patent_lists_are_stored_canonical_and_empty_cells_stay_empty():
 
     from zhuanhua.check.rules.common import canonical_patent_lists
 
-    cells = pd.Series(["ZL202310397744.0、cn 2023 1 0397744.0；95115608.X", None, "2024ABC"],
-                      dtype=object)
-    assert canonical_patent_lists(cells).tolist() == [
-        "202310397744.0;95115608.X", None, "2024ABC"]
+    cells = pd.Series(
+        ["ZL202310397744.0、cn 2023 1 0397744.0；95115608.X", None, "2024ABC"], dtype=object
+    )
+    assert canonical_patent_lists(cells).tolist() == ["202310397744.0;95115608.X", None, "2024ABC"]

@@ -16,16 +16,24 @@ def raw(feed, **columns) -> pd.DataFrame:
 
 
 def test_values_are_typed_and_an_unreadable_one_is_a_row_failure_naming_its_header():
-    typed, failures = typed_frame(CONTRACTS, raw(
-        CONTRACTS, registration_date=["2024/6/3", "2024-13-01"],
-        contract_amount=["1,234.50", "十万"], seller_division=["５１０５０４", None]))
+    typed, failures = typed_frame(
+        CONTRACTS,
+        raw(
+            CONTRACTS,
+            registration_date=["2024/6/3", "2024-13-01"],
+            contract_amount=["1,234.50", "十万"],
+            seller_division=["５１０５０４", None],
+        ),
+    )
     assert list(typed["registration_date"]) == ["2024-06-03", None]
     assert typed.at[0, "contract_amount"] == Decimal("1234.50")
     assert typed.at[0, "seller_division"] == "510504"
     assert 0 not in failures
     rules = {f.rule: f.message for f in failures[1]}
-    assert set(rules) == {"contracts.registration_date_readable",
-                          "contracts.contract_amount_readable"}
+    assert set(rules) == {
+        "contracts.registration_date_readable",
+        "contracts.contract_amount_readable",
+    }
     assert rules["contracts.contract_amount_readable"].startswith("合同成交额(万元): ")
 
 

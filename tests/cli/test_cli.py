@@ -25,8 +25,12 @@ def commands() -> list[list[str]]:
 
 
 def test_the_module_form_runs_as_compose_runs_it():
-    done = subprocess.run([sys.executable, "-m", "zhuanhua.cli", "--help"],
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "zhuanhua.cli", "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     for command in ("setup", "run", "export", "quarantine", "access", "sqlfluff"):
         assert command in done.stdout
@@ -43,8 +47,9 @@ def test_every_command_has_its_help(command, capsys):
 def test_an_expected_error_is_one_line_and_exit_1():
     done = zhuanhua_cli("report", "--date", "2024-06-03", env={"ZHUANHUA_REGION": "51050"})
     assert done.returncode == 1
-    assert done.stderr.strip() == ("zhuanhua: error: ZHUANHUA_REGION must be a 6-digit "
-                                   "division code, got '51050'")
+    assert done.stderr.strip() == (
+        "zhuanhua: error: ZHUANHUA_REGION must be a 6-digit division code, got '51050'"
+    )
 
 
 def test_a_backfill_that_ends_before_it_starts_is_refused_without_a_traceback():

@@ -24,8 +24,13 @@ def test_every_dag_file_imports_without_errors():
 
     bag = DagBag(str(DAGS))
     assert bag.import_errors == {}
-    assert {"zhuanhua_nightly", "zhuanhua_warehouse", "zhuanhua_export_monthly",
-            "zhuanhua_export_quarterly", "zhuanhua_export_annual"} <= set(bag.dag_ids)
+    assert {
+        "zhuanhua_nightly",
+        "zhuanhua_warehouse",
+        "zhuanhua_export_monthly",
+        "zhuanhua_export_quarterly",
+        "zhuanhua_export_annual",
+    } <= set(bag.dag_ids)
 
 
 @pytest.mark.parametrize("path", sorted(DAGS.glob("*.py")), ids=lambda p: p.name)
@@ -54,12 +59,14 @@ def test_the_loads_emit_the_feed_assets_and_the_build_waits_for_all_of_them():
     dags = _bag().dags
     loads = dags["zhuanhua_nightly"]
     assert {f"load_{feed}": [asset] for feed, asset in FEED_ASSETS.items()} == {
-        task.task_id: list(task.outlets) for task in loads.tasks if task.outlets}
+        task.task_id: list(task.outlets) for task in loads.tasks if task.outlets
+    }
     build = dags["zhuanhua_warehouse"]
     condition = build.timetable.asset_condition
     assert type(condition).__name__ == "AssetAll"
     assert {asset.name for asset in condition.objects} == {
-        asset.name for asset in FEED_ASSETS.values()}
+        asset.name for asset in FEED_ASSETS.values()
+    }
     assert build.task_dict["record_build"].outlets == [MARTS]
     for kind in ("monthly", "quarterly", "annual"):
         assert dags[f"zhuanhua_export_{kind}"].task_dict["export"].inlets == [MARTS]
@@ -70,8 +77,9 @@ def test_every_task_retries_transient_faults_with_backoff_and_alerts_on_failure(
     DAGs give their tasks the policy."""
     dags = _bag().dags
     for dag_id in ("zhuanhua_nightly", "zhuanhua_warehouse"):
-        task = dags[dag_id].task_dict["load_contracts" if dag_id == "zhuanhua_nightly"
-                                      else "record_build"]
+        task = dags[dag_id].task_dict[
+            "load_contracts" if dag_id == "zhuanhua_nightly" else "record_build"
+        ]
         assert task.retries >= 2 and task.retry_exponential_backoff == 2.0
         assert task.on_failure_callback
     producer = dags["zhuanhua_warehouse"].task_dict["build_warehouse.dbt_producer_watcher"]

@@ -36,9 +36,11 @@ def asset_events_of(run_id: str) -> dict[str, dict]:
     from sqlalchemy import select
 
     with Session() as session:
-        rows = session.execute(select(AssetModel.name, AssetEvent.extra)
-                               .join(AssetModel, AssetEvent.asset_id == AssetModel.id)
-                               .where(AssetEvent.source_run_id == run_id)).all()
+        rows = session.execute(
+            select(AssetModel.name, AssetEvent.extra)
+            .join(AssetModel, AssetEvent.asset_id == AssetModel.id)
+            .where(AssetEvent.source_run_id == run_id)
+        ).all()
     return {name: extra for name, extra in rows}
 
 
@@ -46,25 +48,36 @@ def test_dag_test_of_the_whole_nightly_chain(airflow_ready, warehouse, landing):
     generate(str(landing), DAY, 2, seed=21, defect_rate=0.05)
     night = date(2024, 6, 4)
     conf = {"business_date": night.isoformat()}
-    loads = dag_named("zhuanhua_nightly").test(logical_date=logical_date_for(night),
-                                               run_conf=conf)
+    loads = dag_named("zhuanhua_nightly").test(logical_date=logical_date_for(night), run_conf=conf)
     assert str(loads.state) == "success"
     assert states_of(loads) == {
-        "load_contracts": "success", "load_loans": "success", "load_patents": "success",
-        "load_patent_events": "success", "build_data_docs": "success",
-        "close_loads": "success"}
+        "load_contracts": "success",
+        "load_loans": "success",
+        "load_patents": "success",
+        "load_patent_events": "success",
+        "build_data_docs": "success",
+        "close_loads": "success",
+    }
     events = asset_events_of(loads.run_id)
-    assert set(events) == {"checked_contracts", "checked_loans", "checked_patents",
-                           "checked_patent_events"}
+    assert set(events) == {
+        "checked_contracts",
+        "checked_loans",
+        "checked_patents",
+        "checked_patent_events",
+    }
     assert {extra["business_date"] for extra in events.values()} == {"2024-06-04"}
 
-    build = dag_named("zhuanhua_warehouse").test(logical_date=logical_date_for(night),
-                                                 run_conf=conf)
+    build = dag_named("zhuanhua_warehouse").test(
+        logical_date=logical_date_for(night), run_conf=conf
+    )
     assert str(build.state) == "success"
     states = states_of(build)
     dbt_tasks = {task for task in states if task.startswith("build_warehouse.")}
-    assert {"build_warehouse.dbt_producer_watcher", "build_warehouse.fct_conversion_chain.run",
-            "build_warehouse.fct_conversion_chain.test"} <= dbt_tasks  # one per model
+    assert {
+        "build_warehouse.dbt_producer_watcher",
+        "build_warehouse.fct_conversion_chain.run",
+        "build_warehouse.fct_conversion_chain.test",
+    } <= dbt_tasks  # one per model
     assert {states.pop(task) for task in dbt_tasks} == {"success"}
     assert states == {"check_freshness": "success", "record_build": "success"}
     assert set(asset_events_of(build.run_id)) == {"warehouse_marts"}
@@ -76,9 +89,14 @@ def test_dag_test_of_the_whole_nightly_chain(airflow_ready, warehouse, landing):
             """select count(*), coalesce(sum(rows_received), 0), coalesce(sum(rows_loaded), 0),
                       coalesce(sum(rows_quarantined), 0)
                from raw.batch_ledger where business_date = '2024-06-04' and feed = %s""",
-            (feed,)).fetchone()
-        assert (row["files"], row["rows_received"], row["rows_loaded"],
-                row["rows_quarantined"]) == ledger
+            (feed,),
+        ).fetchone()
+        assert (
+            row["files"],
+            row["rows_received"],
+            row["rows_loaded"],
+            row["rows_quarantined"],
+        ) == ledger
         assert row["late_files"] == []
     assert summary["contracts"]["files"] == 1 and summary["patents"]["files"] == 1
     run = fetch_run(warehouse, night)
@@ -107,8 +125,9 @@ def test_cli_run_twice_reports_identical_counts(airflow_ready, warehouse, landin
     assert as_json.returncode == 0 and '"feed": "patent_events"' in as_json.stdout
 
 
-def test_a_failed_run_exits_non_zero_and_names_the_task_and_cause(airflow_ready, warehouse,
-                                                                  landing):
+def test_a_failed_run_exits_non_zero_and_names_the_task_and_cause(
+    airflow_ready, warehouse, landing
+):
     generate(str(landing), DAY, 1, seed=23)
     failed = zhuanhua_cli("run", "--date", str(DAY), env={"ZHUANHUA_REGION": "5105"})
     assert failed.returncode == 1
@@ -116,16 +135,24 @@ def test_a_failed_run_exits_non_zero_and_names_the_task_and_cause(airflow_ready,
     assert "Traceback" not in failed.stderr
 
 
-def test_a_data_error_fails_at_once_and_alerts_with_what_to_do(airflow_ready, warehouse,
-                                                               landing, monkeypatch):
+def test_a_data_error_fails_at_once_and_alerts_with_what_to_do(
+    airflow_ready, warehouse, landing, monkeypatch
+):
     from tests.support.alert_inbox import AlertInbox
 
     generate(str(landing), DAY, 1, seed=24, defect_rate=0.5)
     inbox = AlertInbox()
     try:
-        failed = zhuanhua_cli("run", "--date", str(DAY),
-                              env={"ZHUANHUA_HOLD_SHARE": "0.1", "ZHUANHUA_RETRIES": "3",
-                                   "ZHUANHUA_ALERT_WEBHOOK": inbox.url})
+        failed = zhuanhua_cli(
+            "run",
+            "--date",
+            str(DAY),
+            env={
+                "ZHUANHUA_HOLD_SHARE": "0.1",
+                "ZHUANHUA_RETRIES": "3",
+                "ZHUANHUA_ALERT_WEBHOOK": inbox.url,
+            },
+        )
     finally:
         inbox.close()
     assert failed.returncode == 1 and "Traceback" not in failed.stderr

@@ -67,19 +67,31 @@ WHEN_LOADED = {"checked_at"}  # when a row was checked: a fact of the run, not o
 def marts_state(conn: psycopg.Connection) -> dict[str, list[tuple]]:
     """Every marts table's rows, sorted; a batch id stands for its file (name and hash),
     since file versions loaded in another order get other ids."""
-    tables = [t for (t,) in conn.execute(
-        "select table_name from information_schema.tables where table_schema = 'marts' "
-        "and table_type = 'BASE TABLE' order by 1")]
+    tables = [
+        t
+        for (t,) in conn.execute(
+            "select table_name from information_schema.tables where table_schema = 'marts' "
+            "and table_type = 'BASE TABLE' order by 1"
+        )
+    ]
     state = {}
     for table in tables:
-        columns = [c for (c,) in conn.execute(
-            """select column_name from information_schema.columns
+        columns = [
+            c
+            for (c,) in conn.execute(
+                """select column_name from information_schema.columns
                where table_schema = 'marts' and table_name = %s order by ordinal_position""",
-            (table,)) if c not in WHEN_LOADED]
+                (table,),
+            )
+            if c not in WHEN_LOADED
+        ]
         select = ", ".join(
             "(select file_name || ' ' || sha256 from raw.batch_ledger b "
-            "where b.batch_id = t.batch_id)" if c == "batch_id" else f't."{c}"'
-            for c in columns)
+            "where b.batch_id = t.batch_id)"
+            if c == "batch_id"
+            else f't."{c}"'
+            for c in columns
+        )
         rows = conn.execute(f"select {select} from marts.{table} t").fetchall()
         state[table] = sorted(rows, key=repr)
     return state
@@ -107,13 +119,23 @@ def on_time(settings, airflow_ready, week) -> dict:
 def test_a_backfill_of_seven_days_equals_seven_nightly_runs(settings, on_time, week):
     with connect(settings) as conn:
         empty_warehouse(conn, settings)
-    done = zhuanhua_cli("backfill", "--start", str(DAYS[0]), "--end", str(DAYS[-1]),
-                        env={"ZHUANHUA_LANDING": str(week)})
+    done = zhuanhua_cli(
+        "backfill",
+        "--start",
+        str(DAYS[0]),
+        "--end",
+        str(DAYS[-1]),
+        env={"ZHUANHUA_LANDING": str(week)},
+    )
     assert done.returncode == 0, done.stderr
-    ran = [[word.rstrip(":") for word in line.split()[:3]]
-           for line in done.stdout.splitlines() if " for 2024-" in line]
+    ran = [
+        [word.rstrip(":") for word in line.split()[:3]]
+        for line in done.stdout.splitlines()
+        if " for 2024-" in line
+    ]
     assert ran == [[LOADS_DAG, "for", str(day)] for day in DAYS] + [
-        [WAREHOUSE_DAG, "for", str(DAYS[-1])]]
+        [WAREHOUSE_DAG, "for", str(DAYS[-1])]
+    ]
     with connect(settings) as conn:
         assert_same_marts(marts_state(conn), on_time)
     first = zhuanhua_cli("report", "--date", str(DAYS[0]))
@@ -145,12 +167,16 @@ def inbox(monkeypatch):
 
 
 def test_a_late_file_and_a_restarted_database_end_in_the_on_time_marts(
-        on_time, week, tmp_path, second_warehouse, inbox):
+    on_time, week, tmp_path, second_warehouse, inbox
+):
     target, server = second_warehouse
     landing = tmp_path / "landing"
     shutil.copytree(week, landing)
-    late = [p for p in (landing / FEEDS["loans"].folder).iterdir()
-            if FEEDS["loans"].business_date(p.name) == LATE_DAY]
+    late = [
+        p
+        for p in (landing / FEEDS["loans"].folder).iterdir()
+        if FEEDS["loans"].business_date(p.name) == LATE_DAY
+    ]
     assert late
     held_back = tmp_path / "held-back"
     held_back.mkdir()
@@ -160,7 +186,8 @@ def test_a_late_file_and_a_restarted_database_end_in_the_on_time_marts(
     loans_feed = FEEDS["loans"]
     expected_late = sorted(
         loans_feed.file_path(LATE_DAY, bank_code=loans_feed.fields_from_name(p.name)["bank_code"])
-        for p in late)
+        for p in late
+    )
 
     # the night without the file completes, reports it late and warns
     steps = [(LOADS_DAG, DAYS[0]), (LOADS_DAG, DAYS[1]), *nights([LATE_DAY])]
@@ -174,8 +201,9 @@ def test_a_late_file_and_a_restarted_database_end_in_the_on_time_marts(
     alerts = [a for a in inbox.received if a["level"] == "late"]
     assert len(alerts) == 1 and expected_late[0] in alerts[0]["text"]
     assert "what to do" in alerts[0]["text"]
-    report = zhuanhua_cli("report", "--date", str(LATE_DAY),
-                          env={"ZHUANHUA_WAREHOUSE_URL": target.warehouse_url})
+    report = zhuanhua_cli(
+        "report", "--date", str(LATE_DAY), env={"ZHUANHUA_WAREHOUSE_URL": target.warehouse_url}
+    )
     assert f"LATE loans: {expected_late[0]}" in report.stdout and "still missing" in report.stdout
 
     # the file arrives; the next night's load is cut off mid-COPY by a restart
@@ -206,8 +234,9 @@ def _night_with_restart(target, server: EmbeddedServer, night: date, landing: Pa
     the same file would), so the loader's own ledger insert for it waits; the restart then
     ends both transactions.
     """
-    files = [f for f in Landing(str(landing)).files(FEEDS["loans"], night)
-             if f.business_date == LATE_DAY]
+    files = [
+        f for f in Landing(str(landing)).files(FEEDS["loans"], night) if f.business_date == LATE_DAY
+    ]
     second = files[1]
     digest = hashlib.sha256(Landing(str(landing)).read(second)).hexdigest()
     blocker = psycopg.connect(target.warehouse_url)
@@ -215,7 +244,8 @@ def _night_with_restart(target, server: EmbeddedServer, night: date, landing: Pa
         """insert into raw.batch_ledger (feed, file_name, file_url, size_bytes, sha256,
                                          business_date, status, started_at)
            values ('loans', %s, %s, 0, %s, %s, 'rejected', now())""",
-        (second.name, second.url, digest, second.business_date))
+        (second.name, second.url, digest, second.business_date),
+    )
     outcome: dict = {}
     runner = threading.Thread(target=lambda: outcome.update(results=run_nightly(target, night)))
     runner.start()
@@ -234,8 +264,12 @@ def _night_with_restart(target, server: EmbeddedServer, night: date, landing: Pa
 
 def _loaded_files(url: str) -> set[str]:
     with psycopg.connect(url) as conn:
-        return {name for (name,) in conn.execute(
-            "select file_name from raw.batch_ledger where status = 'loaded'")}
+        return {
+            name
+            for (name,) in conn.execute(
+                "select file_name from raw.batch_ledger where status = 'loaded'"
+            )
+        }
 
 
 def _wait_for_insert_into(url: str, table: str, timeout: float = 300) -> None:
@@ -243,21 +277,29 @@ def _wait_for_insert_into(url: str, table: str, timeout: float = 300) -> None:
     with psycopg.connect(url, autocommit=True) as watcher:
         while time.monotonic() < deadline:
             if watcher.execute(
-                    """select 1 from pg_stat_activity where wait_event_type = 'Lock'
-                       and query ilike %s""", (f"%insert into {table}%",)).fetchone():
+                """select 1 from pg_stat_activity where wait_event_type = 'Lock'
+                       and query ilike %s""",
+                (f"%insert into {table}%",),
+            ).fetchone():
                 return
             time.sleep(0.05)
     raise AssertionError(f"no load waited to insert into {table}")
 
 
 def _assert_every_file_loaded_once(conn: psycopg.Connection, landing: Path, night: date) -> None:
-    files = {p.name for p in landing.rglob("*") if p.is_file()
-             and any(f.business_date(p.name) and f.business_date(p.name) <= night
-                     for f in FEEDS.values())}
+    files = {
+        p.name
+        for p in landing.rglob("*")
+        if p.is_file()
+        and any(
+            f.business_date(p.name) and f.business_date(p.name) <= night for f in FEEDS.values()
+        )
+    }
     loaded = conn.execute(
         """select file_name, count(*), sum(rows_received), sum(rows_loaded),
                   sum(rows_quarantined)
-           from raw.batch_ledger where status = 'loaded' group by file_name""").fetchall()
+           from raw.batch_ledger where status = 'loaded' group by file_name"""
+    ).fetchall()
     assert {name for name, *_ in loaded} == files
     for name, versions, received, rows_loaded, quarantined in loaded:
         assert versions == 1, name
@@ -266,5 +308,7 @@ def _assert_every_file_loaded_once(conn: psycopg.Connection, landing: Path, nigh
         raw, ledger = conn.execute(
             f"""select (select count(*) from raw.{feed}),
                        (select coalesce(sum(rows_received), 0) from raw.batch_ledger
-                        where feed = %s and status = 'loaded')""", (feed,)).fetchone()
+                        where feed = %s and status = 'loaded')""",
+            (feed,),
+        ).fetchone()
         assert raw == ledger, feed

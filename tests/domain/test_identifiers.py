@@ -30,20 +30,29 @@ def test_resident_id_check_character():
     assert not resident_id_is_valid("110105194912310021")
 
 
-@pytest.mark.parametrize("written,canonical", [
-    ("97101765.4", "97101765.4"), ("95115608.X", "95115608.X"),
-    ("202510031099.X", "202510031099.X"), ("2005301387738", "200530138773.8"),
-    ("202310397744.0", "202310397744.0"), ("CN202310397744.0", "202310397744.0"),
-    ("ZL202310397744.0", "202310397744.0"), ("2023103977440", "202310397744.0"),
-    ("CN 2023 1 0397744.0", "202310397744.0"), ("202510031099.x", "202510031099.X"),
-    ("86100001", "86100001"),  # filed 1985–1988: no check character
-])
+@pytest.mark.parametrize(
+    "written,canonical",
+    [
+        ("97101765.4", "97101765.4"),
+        ("95115608.X", "95115608.X"),
+        ("202510031099.X", "202510031099.X"),
+        ("2005301387738", "200530138773.8"),
+        ("202310397744.0", "202310397744.0"),
+        ("CN202310397744.0", "202310397744.0"),
+        ("ZL202310397744.0", "202310397744.0"),
+        ("2023103977440", "202310397744.0"),
+        ("CN 2023 1 0397744.0", "202310397744.0"),
+        ("202510031099.x", "202510031099.X"),
+        ("86100001", "86100001"),  # filed 1985–1988: no check character
+    ],
+)
 def test_patent_numbers_in_every_written_form(written, canonical):
     assert canonical_patent_no(written) == canonical
 
 
-@pytest.mark.parametrize("written", ["202310397744.1", "95115608.1", "96100001", "2023ABC",
-                                     "20231039774", ""])
+@pytest.mark.parametrize(
+    "written", ["202310397744.1", "95115608.1", "96100001", "2023ABC", "20231039774", ""]
+)
 def test_wrong_patent_numbers_are_refused(written):
     with pytest.raises(BadPatentNumber):
         canonical_patent_no(written)

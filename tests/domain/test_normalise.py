@@ -6,8 +6,18 @@ import pytest
 from zhuanhua.domain import normalise
 
 
-@pytest.mark.parametrize("written", ["2024-06-03", "2024/06/03", "2024.06.03", "20240603",
-                                     "2024年06月03日", "2024年6月3日", " ２０２４-０６-０３ "])
+@pytest.mark.parametrize(
+    "written",
+    [
+        "2024-06-03",
+        "2024/06/03",
+        "2024.06.03",
+        "20240603",
+        "2024年06月03日",
+        "2024年6月3日",
+        " ２０２４-０６-０３ ",
+    ],
+)
 def test_every_accepted_date_form_reads_as_iso(written):
     assert normalise.date_iso(written) == "2024-06-03"
 

@@ -30,15 +30,19 @@ YEAR_WAIVER = ("--waive", "2024-08-15", "--reason", "专利数据服务与泸州
 HAND_FIGURES = {
     # 202403: 202, 203, 204, 205 (its 注销 of 04-10 is after the month); 206 cancelled 03-28.
     # 10.005 + 20.005 + 5 + 8 = 43.01; base 202303: one contract of 50 / 40.
-    "202403": {"表1": ["合计", "4", "300.0", "43.01", "-14.0", "43.01", "7.5"],
-               "表10": ["转移", "2", "30.01"]},  # 10.005 + 20.005, rounded once (not 30.02)
+    "202403": {
+        "表1": ["合计", "4", "300.0", "43.01", "-14.0", "43.01", "7.5"],
+        "表10": ["转移", "2", "30.01"],
+    },  # 10.005 + 20.005, rounded once (not 30.02)
     # 2024Q1: + 201 (200 / 150) and 207 at its 变更's 44 / 42; 205 still counts (cancelled
     # after 03-31): 287.01 / 235.01 against 50 / 40 → 474.0 % and 487.5 % (487.525).
     "2024Q1": {"表1": ["合计", "6", "500.0", "287.01", "474.0", "235.01", "487.5"]},
     # 2024: 201, 202, 203, 204, 207, 208 (205 cancelled within the year): 339.01 / 287.01
     # against 2023's 75 / 65 → 200.0, 352.0, 341.6 (341.55 half up).
-    "2024": {"表1": ["合计", "6", "200.0", "339.01", "352.0", "287.01", "341.6"],
-             "表8": ["合计", "4", "1050.00", "2"]},  # two enterprises; the 人才贷 is a person's
+    "2024": {
+        "表1": ["合计", "6", "200.0", "339.01", "352.0", "287.01", "341.6"],
+        "表8": ["合计", "4", "1050.00", "2"],
+    },  # two enterprises; the 人才贷 is a person's
 }
 
 
@@ -46,8 +50,9 @@ HAND_FIGURES = {
 def example(settings, tmp_path_factory):
     """The export example loaded and built; yields the settings and a shared output folder."""
     landing = tmp_path_factory.mktemp("export-landing")
-    loaded = deliver_load_and_build(settings, landing, export_example.deliver,
-                                    export_example.LAST_DAY)
+    loaded = deliver_load_and_build(
+        settings, landing, export_example.deliver, export_example.LAST_DAY
+    )
     return loaded, tmp_path_factory.mktemp("exports")
 
 
@@ -59,8 +64,9 @@ def folder_bytes(out: Path) -> dict[str, bytes]:
     return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
 
 
-@pytest.mark.parametrize(("period", "args"), [("202403", ()), ("2024Q1", ()),
-                                              ("2024", YEAR_WAIVER)])
+@pytest.mark.parametrize(
+    ("period", "args"), [("202403", ()), ("2024Q1", ()), ("2024", YEAR_WAIVER)]
+)
 def test_exports_equal_the_golden_files(example, period, args):
     tmp_path = example[1] / period  # kept: the personal-data scan reads every export
     done = export(tmp_path, period, *args)
@@ -94,8 +100,10 @@ def _workbook_matches(path: Path, golden: Path) -> None:
             assert [_same_number(g, w) for g, w in zip(got[1:], want[1:], strict=True)]
         for column, header in enumerate(expected[0][1:], start=2):
             shown = sheet.cell(row=3, column=column).number_format
-            assert shown == ("#,##0.00" if "万元" in header else
-                             "0.0" if "%" in header else "0"), (name, header)
+            assert shown == ("#,##0.00" if "万元" in header else "0.0" if "%" in header else "0"), (
+                name,
+                header,
+            )
 
 
 def _same_number(got, want: str) -> bool:
@@ -129,17 +137,22 @@ def test_reexporting_unchanged_data_writes_nothing(example, tmp_path):
 def test_a_missing_day_is_refused_with_its_files_then_waived(example, tmp_path):
     refused = export(tmp_path, "2024Q3")
     assert refused.returncode == 1
-    for name in ("patents/patents_20240815.jsonl", "patents/patent_events_20240815.jsonl",
-                 "loans/loans_LZB_20240815.csv|xlsx"):
+    for name in (
+        "patents/patents_20240815.jsonl",
+        "patents/patent_events_20240815.jsonl",
+        "loans/loans_LZB_20240815.csv|xlsx",
+    ):
         assert f"2024-08-15 {name} (not received)" in refused.stderr
     assert "Traceback" not in refused.stderr and not list(tmp_path.iterdir())
     assert export(tmp_path, "2024Q3", "--waive", "2024-08-15").returncode == 1  # no reason
-    waived = export(tmp_path, "2024Q3", "--waive", "2024-08-14..2024-08-15", "--reason",
-                    "银行系统升级")
+    waived = export(
+        tmp_path, "2024Q3", "--waive", "2024-08-14..2024-08-15", "--reason", "银行系统升级"
+    )
     assert waived.returncode == 0, waived.stderr
     manifest = json.loads((tmp_path / "510500_2024Q3_v1.json").read_text("utf-8"))
-    assert manifest["waivers"] == [{"from": "2024-08-14", "to": "2024-08-15",
-                                    "reason": "银行系统升级"}]
+    assert manifest["waivers"] == [
+        {"from": "2024-08-14", "to": "2024-08-15", "reason": "银行系统升级"}
+    ]
     assert len(manifest["waived_missing_files"]) == 3
 
 
@@ -160,8 +173,7 @@ def test_a_table_that_does_not_reconcile_stops_the_export(example, tmp_path, mon
         specs = table_specs(city)
         four = specs[3]
         rows = tuple(r for r in four.rows if r != "自然人")
-        return (*specs[:3], dataclasses.replace(four, rows=rows, summed_rows=rows[:-1]),
-                *specs[4:])
+        return (*specs[:3], dataclasses.replace(four, rows=rows, summed_rows=rows[:-1]), *specs[4:])
 
     monkeypatch.setattr(provincial, "table_specs", without_persons)
     settings, _ = example
@@ -177,15 +189,20 @@ def test_the_monthly_dag_exports_the_month_before_its_run(example, airflow_ready
 
     bag = DagBag(str(airflow_ready.dags_folder))
     assert not bag.import_errors
-    assert {"zhuanhua_export_monthly", "zhuanhua_export_quarterly",
-            "zhuanhua_export_annual"} <= set(bag.dags)
+    assert {
+        "zhuanhua_export_monthly",
+        "zhuanhua_export_quarterly",
+        "zhuanhua_export_annual",
+    } <= set(bag.dags)
     run = bag.dags["zhuanhua_export_monthly"].test(
-        logical_date=pendulum.datetime(2024, 4, 5, 6, tz="Asia/Shanghai"))
+        logical_date=pendulum.datetime(2024, 4, 5, 6, tz="Asia/Shanghai")
+    )
     assert str(run.state) == "success"
     written = airflow_ready.home / "exports" / "510500_202403_v1"
     for name in TABLES:
-        assert (written / f"{name}.csv").read_bytes() == (GOLDEN / "202403" / f"{name}.csv"
-                                                         ).read_bytes()
+        assert (written / f"{name}.csv").read_bytes() == (
+            GOLDEN / "202403" / f"{name}.csv"
+        ).read_bytes()
 
 
 def test_a_late_change_makes_version_2_with_its_change_list(example):
@@ -205,8 +222,16 @@ def test_a_late_change_makes_version_2_with_its_change_list(example):
     assert {k: after[k] for k in first} == first  # version 1 untouched
     changes = read_csv(after["510500_202403_v2/变更清单.csv"])
     assert changes[0] == ["表", "行", "列", "原值", "新值", "来源记录", "记录变化", "说明"]
-    assert ["表1", "合计", "合同成交额（万元）", "43.01", "45.01", f"合同 {export_example.B24}",
-            "10.005 → 12", "登记 2024-03-05；最近变更 2024-04-02"] in changes
+    assert [
+        "表1",
+        "合计",
+        "合同成交额（万元）",
+        "43.01",
+        "45.01",
+        f"合同 {export_example.B24}",
+        "10.005 → 12",
+        "登记 2024-03-05；最近变更 2024-04-02",
+    ] in changes
     assert ["表2", "技术转让", "技术交易额（万元）", "10.01", "11.00"] in [r[:5] for r in changes]
     assert ["表10", "转移", "金额（万元）", "30.01", "32.01"] in [r[:5] for r in changes]
     causes = {row[5].split()[0] for row in changes[1:]}

@@ -12,13 +12,20 @@ from zhuanhua.export.reconcile import reconcile
 from zhuanhua.export.tables import TOTAL, Column, Contribution, TableSpec, compute
 
 COUNT = Column("合同数（项）", "count")
-SPEC = TableSpec(4, "按卖方性质", "卖方性质", ("高等院校", "企业法人", TOTAL), (COUNT,),
-                 summed_rows=("高等院校", "企业法人"))
+SPEC = TableSpec(
+    4,
+    "按卖方性质",
+    "卖方性质",
+    ("高等院校", "企业法人", TOTAL),
+    (COUNT,),
+    summed_rows=("高等院校", "企业法人"),
+)
 
 
 def contract(number: str, row: str) -> list[Contribution]:
-    return [Contribution("表4", target, COUNT.header, f"合同 {number}", D(1))
-            for target in (row, TOTAL)]
+    return [
+        Contribution("表4", target, COUNT.header, f"合同 {number}", D(1)) for target in (row, TOTAL)
+    ]
 
 
 def test_a_record_in_no_row_of_its_table_stops_the_export_and_is_named():

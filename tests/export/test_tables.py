@@ -7,8 +7,15 @@ from zhuanhua.export.tables import BASE, TOTAL, Column, Contribution, TableSpec,
 COUNT, AMOUNT = Column("件数", "count"), Column("金额（万元）", "amount")
 GROWTH = Column("金额同比（%）", "growth", of="金额（万元）")
 FIRMS = Column("企业数", "distinct")
-SPEC = TableSpec(99, "测试", "项目", ("甲", "乙", TOTAL), (COUNT, AMOUNT, GROWTH, FIRMS),
-                 summed_rows=("甲", "乙"), blank=frozenset({("乙", "金额同比（%）")}))
+SPEC = TableSpec(
+    99,
+    "测试",
+    "项目",
+    ("甲", "乙", TOTAL),
+    (COUNT, AMOUNT, GROWTH, FIRMS),
+    summed_rows=("甲", "乙"),
+    blank=frozenset({("乙", "金额同比（%）")}),
+)
 
 
 def part(row, column, record, value, scope="current"):
@@ -24,8 +31,11 @@ def test_a_cell_is_the_exact_sum_rounded_once():
 
 
 def test_growth_comes_from_the_exact_sums_and_is_empty_without_a_base():
-    parts = [part("甲", AMOUNT, "now", D("10.005")), part("甲", AMOUNT, "then", D("8"), BASE),
-             part("乙", AMOUNT, "now2", D("5"))]
+    parts = [
+        part("甲", AMOUNT, "now", D("10.005")),
+        part("甲", AMOUNT, "then", D("8"), BASE),
+        part("乙", AMOUNT, "now2", D("5")),
+    ]
     table = compute(SPEC, parts)
     assert table.cell("甲", GROWTH) == D("25.1")  # 25.0625 %, rounded to one decimal
     assert table.cell(TOTAL, GROWTH) is None  # no base rows summed into the total here
@@ -33,9 +43,12 @@ def test_growth_comes_from_the_exact_sums_and_is_empty_without_a_base():
 
 
 def test_distinct_counts_count_each_key_once_and_other_tables_are_ignored():
-    parts = [part("甲", FIRMS, "l1", "firm-a"), part("甲", FIRMS, "l2", "firm-a"),
-             part("甲", FIRMS, "l3", "firm-b"),
-             Contribution("表1", "甲", COUNT.header, "x", D(1))]
+    parts = [
+        part("甲", FIRMS, "l1", "firm-a"),
+        part("甲", FIRMS, "l2", "firm-a"),
+        part("甲", FIRMS, "l3", "firm-b"),
+        Contribution("表1", "甲", COUNT.header, "x", D(1)),
+    ]
     table = compute(SPEC, parts)
     assert table.cell("甲", FIRMS) == D(2)
     assert table.cell("甲", COUNT) == D(0)

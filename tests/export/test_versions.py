@@ -18,8 +18,12 @@ def table_and_records(parts):
 
 
 def test_the_latest_version_is_the_highest_complete_one(tmp_path):
-    for name in ("510500_202403_v1.json", "510500_202403_v3.json", "510500_2024Q1_v7.json",
-                 "510500_202403_v9.json.partial"):
+    for name in (
+        "510500_202403_v1.json",
+        "510500_202403_v3.json",
+        "510500_2024Q1_v7.json",
+        "510500_202403_v9.json.partial",
+    ):
         (tmp_path / name).write_text("{}")
     latest = versions.latest(tmp_path, "510500_202403")
     assert latest.number == 3 and latest.stem == "510500_202403_v3"
@@ -27,10 +31,17 @@ def test_the_latest_version_is_the_highest_complete_one(tmp_path):
 
 
 def test_the_change_list_names_the_record_behind_each_moved_cell():
-    old = [Contribution("表99", row, AMOUNT.header, "合同 A", D("10"), note="登记")
-           for row in ("甲", TOTAL)]
-    new = [*old, *(Contribution("表99", row, AMOUNT.header, "合同 B", D("2.5"), note="登记")
-                   for row in ("甲", TOTAL))]
+    old = [
+        Contribution("表99", row, AMOUNT.header, "合同 A", D("10"), note="登记")
+        for row in ("甲", TOTAL)
+    ]
+    new = [
+        *old,
+        *(
+            Contribution("表99", row, AMOUNT.header, "合同 B", D("2.5"), note="登记")
+            for row in ("甲", TOTAL)
+        ),
+    ]
     old_tables, old_records, _ = table_and_records(old)
     new_tables, new_records, tables = table_and_records(new)
     changes = versions.change_list(old_tables, new_tables, old_records, new_records, tables)

@@ -19,34 +19,42 @@ def snapshot(conn) -> dict[str, list[tuple]]:
     return {
         "ledger": conn.execute(
             """select file_name, sha256, status, rows_received, rows_loaded, rows_quarantined
-               from raw.batch_ledger order by file_name, sha256""").fetchall(),
+               from raw.batch_ledger order by file_name, sha256"""
+        ).fetchall(),
         "raw": conn.execute(
             """select l.file_name, r.row_no, r.registration_no, r.contract_amount
                from raw.contracts r join raw.batch_ledger l using (batch_id)
-               order by 1, 2""").fetchall(),
+               order by 1, 2"""
+        ).fetchall(),
         "checked": conn.execute(
             """select business_date, row_no, registration_no, registration_status,
                       contract_amount, technology_amount
-               from checked.contracts order by 1, 2""").fetchall(),
+               from checked.contracts order by 1, 2"""
+        ).fetchall(),
         # rows still held; a row held for a reference that arrived later is 'released',
         # an audit record of the wait that only out-of-order delivery leaves
         "quarantine": conn.execute(
             """select l.file_name, q.row_no, q.status, q.failures
                from quarantine.held_row q join raw.batch_ledger l using (batch_id)
-               where q.status <> 'released' order by 1, 2""").fetchall(),
+               where q.status <> 'released' order by 1, 2"""
+        ).fetchall(),
     }
 
 
-def test_every_row_is_loaded_or_quarantined_exactly_as_the_ground_truth(warehouse, landing,
-                                                                         landing_settings):
+def test_every_row_is_loaded_or_quarantined_exactly_as_the_ground_truth(
+    warehouse, landing, landing_settings
+):
     generate(str(landing), START, 3, seed=11, defect_rate=0.1)
     for feed in FEEDS:
         load_feed(feed, LAST, landing_settings)
-    truth = {(t["file"], t["row"]): t["rule"]
-             for t in map(json.loads, (landing / "ground_truth.jsonl").read_text().splitlines())}
+    truth = {
+        (t["file"], t["row"]): t["rule"]
+        for t in map(json.loads, (landing / "ground_truth.jsonl").read_text().splitlines())
+    }
     held = warehouse.execute(
         """select l.file_name, q.row_no, q.failures from quarantine.held_row q
-           join raw.batch_ledger l using (batch_id)""").fetchall()
+           join raw.batch_ledger l using (batch_id)"""
+    ).fetchall()
     assert {(f, r) for f, r, _ in held} == set(truth)
     for file_name, row_no, failures in held:
         assert truth[(file_name, row_no)] in {f["rule"] for f in failures}
@@ -55,7 +63,9 @@ def test_every_row_is_loaded_or_quarantined_exactly_as_the_ground_truth(warehous
             f"""select l.rows_received, l.rows_loaded, l.rows_quarantined,
                        (select count(*) from raw.{feed} r where r.batch_id = l.batch_id),
                        (select count(*) from checked.{feed} c where c.batch_id = l.batch_id)
-                from raw.batch_ledger l where l.feed = %s""", (feed,)).fetchall()
+                from raw.batch_ledger l where l.feed = %s""",
+            (feed,),
+        ).fetchall()
         assert batches, feed
         for received, loaded, quarantined, raw, checked in batches:
             assert received == loaded + quarantined == raw
@@ -88,7 +98,8 @@ def every_table(conn) -> dict[str, list[tuple]]:
             listed = ", ".join(f"t.{c}" for c in columns)
             state[f"{layer}.{name}"] = conn.execute(
                 f"""select l.file_name, t.row_no, {listed} from {layer}.{name} t
-                    join raw.batch_ledger l using (batch_id) order by 1, 2""").fetchall()
+                    join raw.batch_ledger l using (batch_id) order by 1, 2"""
+            ).fetchall()
     return state
 
 
@@ -104,13 +115,15 @@ def test_out_of_order_days_end_as_in_order(warehouse, landing, landing_settings)
         for landed in reversed(source.files(feed)):  # the last day arrives first
             loader.load_file(warehouse, feed, landed, source.read(landed), landing_settings)
     assert (snapshot(warehouse), every_table(warehouse)) == in_order
-    released = warehouse.execute("select failures from quarantine.held_row "
-                                 "where status = 'released'").fetchall()
+    released = warehouse.execute(
+        "select failures from quarantine.held_row where status = 'released'"
+    ).fetchall()
     assert all(f["rule"].endswith(".unknown_reference") for (fs,) in released for f in fs)
 
 
-def test_a_correction_replaces_the_earlier_version_which_stays_traceable(warehouse, landing,
-                                                                        landing_settings):
+def test_a_correction_replaces_the_earlier_version_which_stays_traceable(
+    warehouse, landing, landing_settings
+):
     generate(str(landing), START, 2, seed=14, defect_rate=0)
     load_feed("contracts", START, landing_settings)
     path = landing / "contracts" / "contracts_20240604.csv"
@@ -123,34 +136,42 @@ def test_a_correction_replaces_the_earlier_version_which_stays_traceable(warehou
     load_feed("contracts", date(2024, 6, 4), landing_settings)
     versions = warehouse.execute(
         """select batch_id, status, superseded_by, rows_received from raw.batch_ledger
-           where file_name = 'contracts_20240604.csv' order by batch_id""").fetchall()
+           where file_name = 'contracts_20240604.csv' order by batch_id"""
+    ).fetchall()
     (old_id, old_status, old_by, old_rows), (new_id, new_status, _, new_rows) = versions
     assert (old_status, old_by, new_status) == ("superseded", new_id, "loaded")
     assert new_rows == old_rows - 1
     assert warehouse.execute(
-        "select count(*) from checked.contracts where batch_id = %s", (old_id,)).fetchone() == (0,)
+        "select count(*) from checked.contracts where batch_id = %s", (old_id,)
+    ).fetchone() == (0,)
     assert warehouse.execute(
-        "select count(*) from raw.contracts where batch_id = %s", (old_id,)).fetchone() == (
-        old_rows,)
+        "select count(*) from raw.contracts where batch_id = %s", (old_id,)
+    ).fetchone() == (old_rows,)
 
 
-def test_an_unreadable_file_is_rejected_with_its_name_and_the_night_goes_on(warehouse, landing,
-                                                                           landing_settings):
+def test_an_unreadable_file_is_rejected_with_its_name_and_the_night_goes_on(
+    warehouse, landing, landing_settings
+):
     generate(str(landing), START, 3, seed=15)
     (landing / "contracts" / "contracts_20240604.csv").write_bytes(b"\x81\x30\xff\xfe" * 40)
     outcome = load_feed("contracts", LAST, landing_settings)
     statuses = {f["file_name"]: f["status"] for f in outcome["files"]}
-    assert statuses == {"contracts_20240603.xlsx": "loaded", "contracts_20240604.csv": "rejected",
-                        "contracts_20240605.csv": "loaded"}
+    assert statuses == {
+        "contracts_20240603.xlsx": "loaded",
+        "contracts_20240604.csv": "rejected",
+        "contracts_20240605.csv": "loaded",
+    }
     status, error = warehouse.execute(
         """select status, error from raw.batch_ledger
-           where file_name = 'contracts_20240604.csv'""").fetchone()
+           where file_name = 'contracts_20240604.csv'"""
+    ).fetchone()
     assert status == "rejected"
     assert error.startswith("contracts_20240604.csv: rejected whole: encoding could not be decided")
 
 
-def test_a_load_killed_mid_copy_leaves_no_partial_batch(warehouse, landing, landing_settings,
-                                                        monkeypatch):
+def test_a_load_killed_mid_copy_leaves_no_partial_batch(
+    warehouse, landing, landing_settings, monkeypatch
+):
     generate(str(landing), START, 2, seed=16, defect_rate=0.1)
     for feed in FEEDS:
         load_feed(feed, LAST, landing_settings)
@@ -169,39 +190,42 @@ def test_a_load_killed_mid_copy_leaves_no_partial_batch(warehouse, landing, land
     monkeypatch.setattr(loader, "_copy_quarantine", crash_on_the_second_file)
     with pytest.raises(ConnectionError):
         load_feed("contracts", LAST, landing_settings)
-    partial = warehouse.execute("select file_name, rows_received from raw.batch_ledger"
-                                ).fetchall()
+    partial = warehouse.execute("select file_name, rows_received from raw.batch_ledger").fetchall()
     assert len(partial) == 1  # the first file committed, the second left no trace
-    assert warehouse.execute("select count(*) from raw.contracts").fetchone() == (
-        partial[0][1],)
+    assert warehouse.execute("select count(*) from raw.contracts").fetchone() == (partial[0][1],)
     monkeypatch.undo()
     for feed in FEEDS:
         load_feed(feed, LAST, landing_settings)
     assert (snapshot(warehouse), every_table(warehouse)) == clean
 
 
-def test_a_file_far_smaller_than_recent_ones_is_flagged_but_loaded(warehouse, landing,
-                                                                   landing_settings):
+def test_a_file_far_smaller_than_recent_ones_is_flagged_but_loaded(
+    warehouse, landing, landing_settings
+):
     from tests.support.contract_files import action
     from zhuanhua.dev.synth.contracts import HEADERS
     from zhuanhua.dev.synth.files import table_bytes
 
     for day in range(1, 8):  # a week of 20-row files, then a file of 2 rows
         rows = 2 if day == 7 else 20
-        actions = [action(f"20245105{day:02d}{i:06d}", "登记", date(2024, 6, day))
-                   for i in range(rows)]
+        actions = [
+            action(f"20245105{day:02d}{i:06d}", "登记", date(2024, 6, day)) for i in range(rows)
+        ]
         kind, data = table_bytes(HEADERS, actions, 1)
         (landing / "contracts").mkdir(exist_ok=True)
         (landing / "contracts" / f"contracts_202406{day:02d}.{kind}").write_bytes(data)
         load_feed("contracts", date(2024, 6, day), landing_settings)
-    flagged = warehouse.execute("select file_name, status, batch_warnings from raw.batch_ledger "
-                                "where batch_warnings <> '{}'").fetchall()
+    flagged = warehouse.execute(
+        "select file_name, status, batch_warnings from raw.batch_ledger "
+        "where batch_warnings <> '{}'"
+    ).fetchall()
     assert [(f, s) for f, s, _ in flagged] == [("contracts_20240607.csv", "loaded")]
     assert "2 rows against 20 on average" in flagged[0][2][0]
 
 
 def test_a_contract_in_the_top_percent_of_the_warehouse_is_loaded_with_a_warning(
-        warehouse, landing, landing_settings):
+    warehouse, landing, landing_settings
+):
     from decimal import Decimal
 
     from tests.support.contract_files import action
@@ -209,8 +233,12 @@ def test_a_contract_in_the_top_percent_of_the_warehouse_is_loaded_with_a_warning
     from zhuanhua.dev.synth.files import table_bytes
 
     history = [action(f"2024510501{i:06d}", "登记", date(2024, 6, 1)) for i in range(120)]
-    big = action("2024510502000001", "登记", date(2024, 6, 2),
-                 **{"合同成交额（万元）": Decimal("900"), "技术交易额（万元）": Decimal("800")})
+    big = action(
+        "2024510502000001",
+        "登记",
+        date(2024, 6, 2),
+        **{"合同成交额（万元）": Decimal("900"), "技术交易额（万元）": Decimal("800")},
+    )
     (landing / "contracts").mkdir()
     for day, rows in ((1, history), (2, [big])):
         kind, data = table_bytes(HEADERS, rows, 1)

@@ -15,12 +15,24 @@ from zhuanhua.domain.feeds import FEEDS
 from zhuanhua.errors import FilesHeld
 from zhuanhua.ops.steps import load_feed
 
-PATENT = {"application_no": "CN202310397744.0", "patent_type": "发明", "title": "一种制备方法",
-          "application_date": "2023-04-14", "applicants": [{"name": "西南医科大学"}],
-          "inventors": ["张某"], "updated_at": "2024-06-04T09:15:00+08:00"}
-EVENT = {"event_id": "TR01-202310397744.0-20240603", "application_no": "202310397744.0",
-         "event_code": "TR01", "effective_date": "2024-05-20", "gazette_date": "2024-06-03",
-         "before": [{"name": "西南医科大学"}], "after": [{"name": "泸县新材料有限公司"}]}
+PATENT = {
+    "application_no": "CN202310397744.0",
+    "patent_type": "发明",
+    "title": "一种制备方法",
+    "application_date": "2023-04-14",
+    "applicants": [{"name": "西南医科大学"}],
+    "inventors": ["张某"],
+    "updated_at": "2024-06-04T09:15:00+08:00",
+}
+EVENT = {
+    "event_id": "TR01-202310397744.0-20240603",
+    "application_no": "202310397744.0",
+    "event_code": "TR01",
+    "effective_date": "2024-05-20",
+    "gazette_date": "2024-06-03",
+    "before": [{"name": "西南医科大学"}],
+    "after": [{"name": "泸县新材料有限公司"}],
+}
 
 
 def write(landing, path: str, data: bytes) -> None:
@@ -30,12 +42,14 @@ def write(landing, path: str, data: bytes) -> None:
 
 
 def held(conn, feed: str) -> list[tuple]:
-    return conn.execute("select status, failures from quarantine.held_row where feed = %s "
-                        "order by id", (feed,)).fetchall()
+    return conn.execute(
+        "select status, failures from quarantine.held_row where feed = %s order by id", (feed,)
+    ).fetchall()
 
 
 def test_an_event_before_its_patent_is_released_by_the_load_that_brings_the_patent(
-        warehouse, landing, landing_settings):
+    warehouse, landing, landing_settings
+):
     write(landing, "patents/patent_events_20240603.jsonl", jsonl_bytes([EVENT]))
     load_feed("patent_events", date(2024, 6, 3), landing_settings)
     ((status, failures),) = held(warehouse, "patent_events")
@@ -45,15 +59,16 @@ def test_an_event_before_its_patent_is_released_by_the_load_that_brings_the_pate
     write(landing, "patents/patents_20240604.jsonl", jsonl_bytes([PATENT]))
     load_feed("patents", date(2024, 6, 4), landing_settings)
     assert [s for s, _ in held(warehouse, "patent_events")] == ["released"]
-    assert warehouse.execute("select event_id, application_no from checked.patent_events"
-                             ).fetchall() == [(EVENT["event_id"], "202310397744.0")]
+    assert warehouse.execute(
+        "select event_id, application_no from checked.patent_events"
+    ).fetchall() == [(EVENT["event_id"], "202310397744.0")]
     assert warehouse.execute(
         "select rows_received, rows_loaded, rows_quarantined from raw.batch_ledger "
-        "where feed = 'patent_events'").fetchone() == (1, 1, 0)
+        "where feed = 'patent_events'"
+    ).fetchone() == (1, 1, 0)
 
 
-def test_an_amendment_before_its_registration_waits_for_it(warehouse, landing,
-                                                           landing_settings):
+def test_an_amendment_before_its_registration_waits_for_it(warehouse, landing, landing_settings):
     number = "2024510500000009"
     kind, data = table_bytes(HEADERS, [action(number, "变更", date(2024, 6, 3))], 1)
     write(landing, f"contracts/contracts_20240603.{kind}", data)
@@ -62,46 +77,59 @@ def test_an_amendment_before_its_registration_waits_for_it(warehouse, landing,
     kind, data = table_bytes(HEADERS, [action(number, "登记", date(2024, 6, 2))], 1)
     write(landing, f"contracts/contracts_20240604.{kind}", data)
     load_feed("contracts", date(2024, 6, 4), landing_settings)
-    assert [s for s, _ in held(warehouse, "contracts")] == ["released"], held(warehouse,
-                                                                               "contracts")
-    statuses = warehouse.execute("select registration_status from checked.contracts "
-                                 "order by registration_status").fetchall()
+    assert [s for s, _ in held(warehouse, "contracts")] == ["released"], held(
+        warehouse, "contracts"
+    )
+    statuses = warehouse.execute(
+        "select registration_status from checked.contracts order by registration_status"
+    ).fetchall()
     assert statuses == [("变更",), ("登记",)]
 
 
 def test_release_keeps_a_failing_row_held_and_waive_loads_it_with_its_reason(
-        warehouse, landing, landing_settings):
+    warehouse, landing, landing_settings
+):
     generate(str(landing), date(2024, 6, 3), 1, seed=41, defect_rate=0.15)
     load_feed("contracts", date(2024, 6, 3), landing_settings)
     listed = zhuanhua_cli("quarantine", "list", "--feed", "contracts", "--json")
     assert listed.returncode == 0, listed.stderr
     rows = [json.loads(line) for line in listed.stdout.splitlines()]
-    assert rows and all({"id", "feed", "file", "row", "key", "status", "rules"} <= set(r)
-                        for r in rows)
+    assert rows and all(
+        {"id", "feed", "file", "row", "key", "status", "rules"} <= set(r) for r in rows
+    )
     assert all({"rule", "column", "message"} <= set(rule) for r in rows for rule in r["rules"])
     target = rows[0]
 
     again = zhuanhua_cli("quarantine", "release", str(target["id"]))
     assert again.returncode == 1 and "still held" in again.stdout
-    waived = zhuanhua_cli("quarantine", "waive", str(target["id"]), "--reason",
-                          "confirmed by phone with the registration office")
+    waived = zhuanhua_cli(
+        "quarantine",
+        "waive",
+        str(target["id"]),
+        "--reason",
+        "confirmed by phone with the registration office",
+    )
     assert waived.returncode == 0, waived.stderr
     shown = json.loads(zhuanhua_cli("quarantine", "show", str(target["id"])).stdout)
     assert shown["status"] == "waived"
     assert shown["waiver_reason"] == "confirmed by phone with the registration office"
     assert warehouse.execute(
         "select count(*) from checked.contracts where batch_id = %s and row_no = %s",
-        (target["batch_id"], target["row"])).fetchone() == (1,)
+        (target["batch_id"], target["row"]),
+    ).fetchone() == (1,)
     received, loaded, quarantined = warehouse.execute(
         "select rows_received, rows_loaded, rows_quarantined from raw.batch_ledger "
-        "where batch_id = %s", (target["batch_id"],)).fetchone()
+        "where batch_id = %s",
+        (target["batch_id"],),
+    ).fetchone()
     assert received == loaded + quarantined and quarantined == len(rows) - 1
     twice = zhuanhua_cli("quarantine", "waive", str(target["id"]), "--reason", "again")
     assert twice.returncode == 1 and "not held" in twice.stderr
 
 
 def test_a_file_with_too_many_bad_rows_is_held_whole_and_fails_the_load(
-        warehouse, landing, landing_settings):
+    warehouse, landing, landing_settings
+):
     generate(str(landing), date(2024, 6, 3), 1, seed=42, defect_rate=0.6)
     strict = dataclasses.replace(landing_settings, hold_share=0.2)
     with pytest.raises(FilesHeld, match=r"contracts_20240603\.xlsx: held whole: \d+ of \d+ rows"):

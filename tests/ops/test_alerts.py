@@ -15,18 +15,24 @@ def test_what_to_do_depends_on_the_task_and_on_whether_a_retry_could_help():
     assert "zhuanhua quarantine list" in action_for("load_contracts", ValueError("x"), day)
     assert "dbt model or test failed" in action_for("build_warehouse.fct_x_run", None, day)
     assert "landing area was unreachable" in action_for(
-        "load_loans", LandingUnreachable("gone"), day)
+        "load_loans", LandingUnreachable("gone"), day
+    )
     assert "warehouse database" in action_for(
-        "close_loads", psycopg.OperationalError("closed"), day)
+        "close_loads", psycopg.OperationalError("closed"), day
+    )
     assert f"business date {day}" in action_for("something_else", None, day)
 
 
 def test_an_alert_is_kept_posted_and_survives_a_broken_mail_channel(settings, tmp_path):
     inbox = AlertInbox()
     try:
-        here = dataclasses.replace(settings, home=tmp_path, alert_webhook=inbox.url,
-                                   alert_email="steward@localhost",
-                                   smtp_url="smtp://127.0.0.1:9")  # nothing listens there
+        here = dataclasses.replace(
+            settings,
+            home=tmp_path,
+            alert_webhook=inbox.url,
+            alert_email="steward@localhost",
+            smtp_url="smtp://127.0.0.1:9",
+        )  # nothing listens there
         alert = Alert("late", "Zhuanhua: 1 feed file late", {"late": "loans"}, "Ask the bank.")
         send(alert, here)
     finally:

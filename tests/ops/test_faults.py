@@ -15,9 +15,14 @@ def raising(error):
     return retry_only_transient(step)
 
 
-@pytest.mark.parametrize("error", [psycopg.OperationalError("server closed the connection"),
-                                   LandingUnreachable("landing area /mnt/x cannot be reached"),
-                                   TimeoutError("read timed out")])
+@pytest.mark.parametrize(
+    "error",
+    [
+        psycopg.OperationalError("server closed the connection"),
+        LandingUnreachable("landing area /mnt/x cannot be reached"),
+        TimeoutError("read timed out"),
+    ],
+)
 def test_a_transient_fault_goes_to_airflows_retries_as_it_is(error):
     assert is_transient(error)
     with pytest.raises(type(error)):

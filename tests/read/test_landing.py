@@ -29,8 +29,7 @@ def test_files_are_listed_by_feed_and_date_on_a_local_folder(tmp_path):
     assert all(f.name.startswith("patents_") for f in landing.files(FEEDS["patents"]))
 
 
-def test_every_feed_loads_from_an_object_store_url(warehouse, landing_settings,
-                                                   memory_landing):
+def test_every_feed_loads_from_an_object_store_url(warehouse, landing_settings, memory_landing):
     import dataclasses
 
     generate(memory_landing, date(2024, 6, 3), 2, seed=32)

@@ -10,10 +10,33 @@ from zhuanhua.errors import FileRejected
 from zhuanhua.read.readers import read_file
 
 HEADERS = CONTRACTS.delivered_headers
-ROW = ["2024510500000001", "登记", "2024年06月03日", "一种白酒固态发酵工艺", "技术开发", "委托开发",
-       "2024/05/20", "", "", "西南医科大学", "12510000MB1234567X", "022", "510504",
-       "泸县新材料有限公司", "", "150", "", "510521", "1,200.50", "1,000", "新材料及其应用",
-       "", "", "", "否"]
+ROW = [
+    "2024510500000001",
+    "登记",
+    "2024年06月03日",
+    "一种白酒固态发酵工艺",
+    "技术开发",
+    "委托开发",
+    "2024/05/20",
+    "",
+    "",
+    "西南医科大学",
+    "12510000MB1234567X",
+    "022",
+    "510504",
+    "泸县新材料有限公司",
+    "",
+    "150",
+    "",
+    "510521",
+    "1,200.50",
+    "1,000",
+    "新材料及其应用",
+    "",
+    "",
+    "",
+    "否",
+]
 
 
 def csv_bytes(encoding: str, headers=HEADERS, rows=(ROW,)) -> bytes:
@@ -22,14 +45,20 @@ def csv_bytes(encoding: str, headers=HEADERS, rows=(ROW,)) -> bytes:
     return out.getvalue().encode(encoding)
 
 
-@pytest.mark.parametrize("encoding,expected", [
-    ("utf-8", "utf-8"), ("utf-8-sig", "utf-8-sig"), ("gb18030", "gb18030"), ("gbk", "gb18030"),
-])
+@pytest.mark.parametrize(
+    "encoding,expected",
+    [
+        ("utf-8", "utf-8"),
+        ("utf-8-sig", "utf-8-sig"),
+        ("gb18030", "gb18030"),
+        ("gbk", "gb18030"),
+    ],
+)
 def test_csv_in_each_encoding_reads_the_same_rows(encoding, expected):
     table = read_file(CONTRACTS, "contracts_20240603.csv", csv_bytes(encoding))
     assert table.encoding == expected
     assert table.columns[:3] == ["registration_no", "registration_status", "registration_date"]
-    (number, values, extras), = table.rows
+    ((number, values, extras),) = table.rows
     assert number == 2 and values[0] == "2024510500000001" and values[9] == "西南医科大学"
     assert values[18] == "1,200.50"  # kept as received; typing happens after reading
     assert extras == {}
@@ -54,15 +83,19 @@ def test_missing_required_column_rejects_the_file_and_names_it():
 
 
 def test_unknown_extra_column_is_kept_and_reported():
-    table = read_file(CONTRACTS, "contracts_20240603.csv",
-                      csv_bytes("utf-8", [*HEADERS, " 备注 "], [[*ROW, "加急"]]))
+    table = read_file(
+        CONTRACTS,
+        "contracts_20240603.csv",
+        csv_bytes("utf-8", [*HEADERS, " 备注 "], [[*ROW, "加急"]]),
+    )
     assert table.extra_headers == ["备注"]
     assert table.rows[0][2] == {"备注": "加急"}
 
 
 def test_blank_lines_are_not_rows():
-    table = read_file(CONTRACTS, "contracts_20240603.csv",
-                      csv_bytes("utf-8", rows=(ROW, [""] * len(ROW), ROW)))
+    table = read_file(
+        CONTRACTS, "contracts_20240603.csv", csv_bytes("utf-8", rows=(ROW, [""] * len(ROW), ROW))
+    )
     assert [n for n, _, _ in table.rows] == [2, 4]
 
 
@@ -88,15 +121,30 @@ def test_a_broken_workbook_is_rejected_whole():
 
 
 LOAN_HEADERS = LOANS.delivered_headers
-LOAN = ["PSBC20240000001", "中国邮政储蓄银行泸州分行", "天府科创贷", "企业", "泸县新材料有限公司",
-        "91510521MA0000000X", "510521", "高新技术企业;瞪羚企业", "2024-06-01", "2025-06-01",
-        "1,500.00", "3.85", "信用", "", "正常", "", ""]
+LOAN = [
+    "PSBC20240000001",
+    "中国邮政储蓄银行泸州分行",
+    "天府科创贷",
+    "企业",
+    "泸县新材料有限公司",
+    "91510521MA0000000X",
+    "510521",
+    "高新技术企业;瞪羚企业",
+    "2024-06-01",
+    "2025-06-01",
+    "1,500.00",
+    "3.85",
+    "信用",
+    "",
+    "正常",
+    "",
+    "",
+]
 
 
 @pytest.mark.parametrize("encoding", ["gb18030", "utf-8-sig"])
 def test_loan_csv_reads_in_each_encoding(encoding):
-    table = read_file(LOANS, "loans_PSBC_20240603.csv",
-                      csv_bytes(encoding, LOAN_HEADERS, [LOAN]))
+    table = read_file(LOANS, "loans_PSBC_20240603.csv", csv_bytes(encoding, LOAN_HEADERS, [LOAN]))
     assert table.rows[0][1][:3] == ["PSBC20240000001", "中国邮政储蓄银行泸州分行", "天府科创贷"]
 
 
@@ -112,13 +160,18 @@ def test_loan_xlsx_with_date_cells():
 
 
 def test_json_lines_keep_bad_lines_as_bad_rows_not_a_bad_file():
-    data = "\n".join([
-        '{"application_no": "CN202310397744.0", "title": "一种方法", "applicants": '
-        '[{"name": "西南医科大学"}], "note": "extra"}',
-        "",
-        '{"application_no": "2023',
-        "[1, 2]",
-    ]).encode("utf-8") + b"\n\xff\xfe{}\n"
+    data = (
+        "\n".join(
+            [
+                '{"application_no": "CN202310397744.0", "title": "一种方法", "applicants": '
+                '[{"name": "西南医科大学"}], "note": "extra"}',
+                "",
+                '{"application_no": "2023',
+                "[1, 2]",
+            ]
+        ).encode("utf-8")
+        + b"\n\xff\xfe{}\n"
+    )
     table = read_file(PATENTS, "patents_20240603.jsonl", data)
     assert [number for number, _, _ in table.rows] == [1, 3, 4, 5]
     assert table.rows[0][1][0] == "CN202310397744.0"

@@ -12,8 +12,13 @@ from tests.support.cli import zhuanhua_cli
 from zhuanhua.load.connection import warehouse_url
 from zhuanhua.security.access import add_county, add_login, apply_roles
 
-LOGINS = {"ana": "analyst", "stew": "steward", "exp": "exporter", "lod": "loader",
-          "tra": "transformer"}
+LOGINS = {
+    "ana": "analyst",
+    "stew": "steward",
+    "exp": "exporter",
+    "lod": "loader",
+    "tra": "transformer",
+}
 
 
 @pytest.fixture(scope="module")
@@ -43,18 +48,24 @@ def refused(conn: psycopg.Connection, statement: str) -> bool:
     return False
 
 
-CLOSED_TO_READERS = ["select * from raw.batch_ledger", "select * from raw.contracts",
-                     "select * from checked.loans", "select * from quarantine.held_row",
-                     "select * from staging.stg_loans__loan_snapshots",
-                     "select * from private.person_hash_key",
-                     "select private.person_key('x')"]
+CLOSED_TO_READERS = [
+    "select * from raw.batch_ledger",
+    "select * from raw.contracts",
+    "select * from checked.loans",
+    "select * from quarantine.held_row",
+    "select * from staging.stg_loans__loan_snapshots",
+    "select * from private.person_hash_key",
+    "select private.person_key('x')",
+]
 
 
 @pytest.mark.parametrize("login", ["ana", "exp", "naxi"])
 def test_readers_read_marts_and_nothing_behind_them(roles, settings, login):
     with login_as(settings, login) as conn:
-        assert conn.execute("select count(*) from marts.fct_technology_market_monthly"
-                            ).fetchone()[0] > 0
+        assert (
+            conn.execute("select count(*) from marts.fct_technology_market_monthly").fetchone()[0]
+            > 0
+        )
         for statement in CLOSED_TO_READERS:
             if login == "exp" and "batch_ledger" in statement:
                 continue  # the exporter names the files behind a feed (no row content)
@@ -74,15 +85,15 @@ def test_the_exporter_login_exports_a_period(roles, settings, tmp_path):
     month = Waiver(date(2024, 3, 1), date(2024, 3, 31), "the worked example has no daily files")
     result = export_period(as_exporter, "202403", out=tmp_path, waivers=(month,))
     assert result.status == "written"
-    assert (tmp_path / "510500_202403_v1" / "表1.csv").read_text("utf-8-sig").splitlines()[1] \
-        == "合计,4,,270.00,,235.00,"  # 101-104, 102 at its 变更's 60 / 45; 104's 注销 of
+    assert (tmp_path / "510500_202403_v1" / "表1.csv").read_text("utf-8-sig").splitlines()[
+        1
+    ] == "合计,4,,270.00,,235.00,"  # 101-104, 102 at its 变更's 60 / 45; 104's 注销 of
     # 04-20 is after March
 
 
 def test_the_city_analyst_sees_every_contract(roles, settings):
     with login_as(settings, "ana") as conn:
-        assert conn.execute("select count(*) from marts.fct_technology_contract"
-                            ).fetchone()[0] == 4
+        assert conn.execute("select count(*) from marts.fct_technology_contract").fetchone()[0] == 4
 
 
 def test_a_county_analyst_sees_its_county_and_totals_match_the_city_table(roles, settings):

@@ -12,5 +12,14 @@ def ledger(conn, feed: str, file_name: str, status: str, day: date = DAY, error=
         """insert into raw.batch_ledger (feed, file_name, file_url, size_bytes, sha256,
                                          business_date, status, error, started_at)
            values (%s, %s, %s, 1, md5(%s), %s, %s, %s, %s)""",
-        (feed, file_name, f"file:///landing/{file_name}", file_name + status, day, status, error,
-         datetime.now(UTC)))
+        (
+            feed,
+            file_name,
+            f"file:///landing/{file_name}",
+            file_name + status,
+            day,
+            status,
+            error,
+            datetime.now(UTC),
+        ),
+    )

@@ -12,8 +12,17 @@ from zhuanhua.load.connection import connect
 from zhuanhua.ops.steps import load_feed, prepare_warehouse
 from zhuanhua.settings import Settings
 
-LAYERS = ("raw", "checked", "quarantine", "audit", "staging", "intermediate", "marts", "steward",
-          "reference")
+LAYERS = (
+    "raw",
+    "checked",
+    "quarantine",
+    "audit",
+    "staging",
+    "intermediate",
+    "marts",
+    "steward",
+    "reference",
+)
 
 
 def empty_warehouse(conn: psycopg.Connection, settings: Settings) -> None:
@@ -41,4 +50,3 @@ def deliver_load_and_build(settings: Settings, landing: Path, deliver, last_date
     load_all_feeds(example, last_date)
     dbt.build(example)
     return example
-

@@ -41,8 +41,7 @@ class Waiver:
         return self.first <= day <= self.last
 
     def as_json(self) -> dict:
-        return {"from": self.first.isoformat(), "to": self.last.isoformat(),
-                "reason": self.reason}
+        return {"from": self.first.isoformat(), "to": self.last.isoformat(), "reason": self.reason}
 
 
 def parse_waiver(text: str, reason: str | None) -> Waiver:
@@ -60,16 +59,20 @@ def parse_waiver(text: str, reason: str | None) -> Waiver:
     return Waiver(first_day, last_day, reason.strip())
 
 
-def missing_files(conn: psycopg.Connection, first: date, last: date,
-                  loan_banks: tuple[str, ...] = ()) -> list[MissingFile]:
+def missing_files(
+    conn: psycopg.Connection, first: date, last: date, loan_banks: tuple[str, ...] = ()
+) -> list[MissingFile]:
     """The files of the business dates from `first` to `last` that are not loaded, by day."""
     latest = _latest_versions(conn, first, last)
     banks = _expected_banks(conn, loan_banks)
     missing = []
     for day in (first + timedelta(days=n) for n in range((last - first).days + 1)):
         expected = [(feed, FEEDS[feed].file_path(day), None) for feed in DAILY]
-        expected += [("loans", FEEDS["loans"].file_path(day, bank_code=bank), bank)
-                     for bank, first in banks.items() if first <= day]
+        expected += [
+            ("loans", FEEDS["loans"].file_path(day, bank_code=bank), bank)
+            for bank, first in banks.items()
+            if first <= day
+        ]
         for feed, file, bank in expected:
             status, error = latest.get((feed, day, bank), ("not received", None))
             if status != "loaded":
@@ -83,7 +86,9 @@ def _latest_versions(conn: psycopg.Connection, first: date, last: date) -> dict:
     rows = conn.execute(
         """select distinct on (feed, file_name) feed, file_name, business_date, status, error
            from raw.batch_ledger where business_date between %s and %s
-           order by feed, file_name, batch_id desc""", (first, last)).fetchall()
+           order by feed, file_name, batch_id desc""",
+        (first, last),
+    ).fetchall()
     latest: dict = {}
     for feed, file_name, day, status, error in rows:
         bank = FEEDS[feed].fields_from_name(file_name).get("bank_code")
@@ -94,8 +99,10 @@ def _latest_versions(conn: psycopg.Connection, first: date, last: date) -> dict:
 
 
 def _expected_banks(conn: psycopg.Connection, configured: tuple[str, ...]) -> dict[str, date]:
-    rows = conn.execute("select file_name, business_date from raw.batch_ledger "
-                        "where feed = 'loans' and business_date is not null").fetchall()
+    rows = conn.execute(
+        "select file_name, business_date from raw.batch_ledger "
+        "where feed = 'loans' and business_date is not null"
+    ).fetchall()
     first: dict[str, date] = {}
     for file_name, day in rows:
         bank = FEEDS["loans"].fields_from_name(file_name)["bank_code"]

@@ -36,13 +36,17 @@ def run_dbt(settings: Settings, *args: str) -> str:
     """Run one dbt command; return its output, or raise with the failing part of it."""
     env = {**os.environ, **dbt_env(settings)}
     done = subprocess.run(
-        [venv_command("dbt"), *args], env=env, cwd=settings.dbt_project_dir,
-        capture_output=True, text=True,
+        [venv_command("dbt"), *args],
+        env=env,
+        cwd=settings.dbt_project_dir,
+        capture_output=True,
+        text=True,
     )
     if done.returncode != 0:
         tail = "\n".join(done.stdout.strip().splitlines()[-25:])
-        raise TransformError(f"dbt {' '.join(args)} failed (exit {done.returncode}):\n{tail}"
-                             f"{done.stderr.strip()}")
+        raise TransformError(
+            f"dbt {' '.join(args)} failed (exit {done.returncode}):\n{tail}{done.stderr.strip()}"
+        )
     return done.stdout
 
 

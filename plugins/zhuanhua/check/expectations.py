@@ -34,7 +34,8 @@ class ColumnValuesValidUscc(ColumnMapMetricProvider):
 class ColumnValuesValidResidentId(ColumnMapMetricProvider):
     condition_metric_name = "column_values.valid_resident_id"
     _pandas = column_condition_partial(engine=PandasExecutionEngine)(
-        _valid_by(resident_id_is_valid))
+        _valid_by(resident_id_is_valid)
+    )
 
 
 class ExpectColumnValuesToBeValidUscc(ColumnMapExpectation):

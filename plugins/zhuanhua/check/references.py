@@ -30,20 +30,28 @@ class Reference:
 
 REFERENCES = {
     "contracts": Reference(
-        "registration_no", "checked.contracts", "registration_status = '登记'",
+        "registration_no",
+        "checked.contracts",
+        "registration_status = '登记'",
         'registration_status in ["变更", "注销"]',
         "变更/注销 of a contract whose 登记 the warehouse has not received yet: held until it "
-        "arrives"),
+        "arrives",
+    ),
     "patent_events": Reference(
-        "application_no", "checked.patents", "true", None,
-        "event for a patent the warehouse has not received yet: held until it arrives"),
+        "application_no",
+        "checked.patents",
+        "true",
+        None,
+        "event for a patent the warehouse has not received yet: held until it arrives",
+    ),
 }
 # a load of the key feed may resolve references held in the value feed
 RESOLVES = {"contracts": "contracts", "patents": "patent_events"}
 
 
-def unknown(conn: psycopg.Connection, feed: str, typed: pd.DataFrame,
-            passing: pd.Series) -> dict[int, Failure]:
+def unknown(
+    conn: psycopg.Connection, feed: str, typed: pd.DataFrame, passing: pd.Series
+) -> dict[int, Failure]:
     """Positions of rows whose reference is neither in the warehouse nor among passing rows."""
     reference = REFERENCES.get(feed)
     if reference is None or typed.empty:
@@ -53,14 +61,22 @@ def unknown(conn: psycopg.Connection, feed: str, typed: pd.DataFrame,
     if needing.empty:
         return {}
     keys = sorted(set(needing[reference.column]))
-    known = {k for (k,) in conn.execute(
-        f"""select distinct {reference.column} from {reference.target}
-            where {reference.target_filter} and {reference.column} = any(%s)""", (keys,))}
+    known = {
+        k
+        for (k,) in conn.execute(
+            f"""select distinct {reference.column} from {reference.target}
+            where {reference.target_filter} and {reference.column} = any(%s)""",
+            (keys,),
+        )
+    }
     if reference.target == f"checked.{feed}":  # the same load may bring the reference
         targets = typed[passing]
         if reference.applies:
             targets = targets.drop(targets.query(reference.applies).index)
         known |= set(targets[reference.column].dropna())
     failure = Failure(f"{feed}.{reference.rule}", reference.column, reference.message)
-    return {int(position): failure for position in needing.index
-            if needing.at[position, reference.column] not in known}
+    return {
+        int(position): failure
+        for position in needing.index
+        if needing.at[position, reference.column] not in known
+    }

@@ -44,12 +44,17 @@ class Failure:
     severity: Severity = "reject"
 
     def as_dict(self) -> dict[str, str]:
-        return {"rule": self.rule, "column": self.column, "message": self.message,
-                "severity": self.severity}
+        return {
+            "rule": self.rule,
+            "column": self.column,
+            "message": self.message,
+            "severity": self.severity,
+        }
 
 
-def validate(suite_name: str, rules: tuple[Rule, ...], frame: pd.DataFrame,
-             gx_state: Path) -> dict[int, list[Failure]]:
+def validate(
+    suite_name: str, rules: tuple[Rule, ...], frame: pd.DataFrame, gx_state: Path
+) -> dict[int, list[Failure]]:
     """Failures by row position in `frame`, from one GX validation of all rules; results
     are stored under `gx_state` (Settings.gx_state)."""
     if frame.empty:
@@ -107,8 +112,9 @@ def _definition(suite_name: str, rules: tuple[Rule, ...], gx_state: Path):
     import great_expectations as gx
 
     context = _context(gx_state)
-    expectations = [rule.expectation.copy(update={"id": None, "meta": {"rule": rule.name}})
-                    for rule in rules]
+    expectations = [
+        rule.expectation.copy(update={"id": None, "meta": {"rule": rule.name}}) for rule in rules
+    ]
     try:
         suite = context.suites.get(suite_name)
     except Exception:  # GX raises its own DataContextError kinds for a missing suite
@@ -116,7 +122,8 @@ def _definition(suite_name: str, rules: tuple[Rule, ...], gx_state: Path):
     if suite is None or _configurations(suite.expectations) != _configurations(expectations):
         # built whole, then saved once: adding one by one rewrites the stored suite every time
         suite = context.suites.add_or_update(
-            gx.ExpectationSuite(name=suite_name, expectations=expectations))
+            gx.ExpectationSuite(name=suite_name, expectations=expectations)
+        )
     try:
         definition = context.validation_definitions.get(suite_name)
         if definition.suite.id == suite.id:
@@ -129,8 +136,14 @@ def _definition(suite_name: str, rules: tuple[Rule, ...], gx_state: Path):
 
 
 def _configurations(expectations: list) -> list[str]:
-    return [json.dumps({k: v for k, v in e.configuration.to_json_dict().items() if k != "id"},
-                       sort_keys=True, ensure_ascii=False) for e in expectations]
+    return [
+        json.dumps(
+            {k: v for k, v in e.configuration.to_json_dict().items() if k != "id"},
+            sort_keys=True,
+            ensure_ascii=False,
+        )
+        for e in expectations
+    ]
 
 
 @cache

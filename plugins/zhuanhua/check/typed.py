@@ -9,9 +9,13 @@ from zhuanhua.domain import normalise
 from zhuanhua.domain.feeds import Feed, Kind
 
 PARSERS = {
-    Kind.TEXT: normalise.text, Kind.CODE: normalise.code, Kind.DATE: normalise.date_iso,
-    Kind.AMOUNT: normalise.amount, Kind.DECIMAL: normalise.amount,
-    Kind.PATENT_NO: normalise.patent_no, Kind.TIMESTAMP: normalise.timestamp_iso,
+    Kind.TEXT: normalise.text,
+    Kind.CODE: normalise.code,
+    Kind.DATE: normalise.date_iso,
+    Kind.AMOUNT: normalise.amount,
+    Kind.DECIMAL: normalise.amount,
+    Kind.PATENT_NO: normalise.patent_no,
+    Kind.TIMESTAMP: normalise.timestamp_iso,
     Kind.JSON: normalise.json_text,
 }
 
@@ -34,9 +38,13 @@ def typed_frame(feed: Feed, raw: pd.DataFrame) -> tuple[pd.DataFrame, dict[int, 
         values = raw[column.name].map(parsed).astype(object)
         typed[column.name] = values.where(values.notna(), None)
         for position in raw.index[raw[column.name].isin(bad.keys())]:
-            failures.setdefault(position, []).append(Failure(
-                f"{feed.name}.{column.name}_readable", column.name,
-                f"{column.header}: {bad[raw.at[position, column.name]]}"))
+            failures.setdefault(position, []).append(
+                Failure(
+                    f"{feed.name}.{column.name}_readable",
+                    column.name,
+                    f"{column.header}: {bad[raw.at[position, column.name]]}",
+                )
+            )
     for name, default in feed.defaults.items():
         typed[name] = typed[name].where(typed[name].notna(), default)
     for name in ("business_date", "file_name", *feed.file_fields):  # carried through as is

@@ -45,8 +45,11 @@ def raise_unless_success(result) -> None:
 def _first_error(log_file: Path) -> str:
     """The exception line a failed task logged, so the operator sees the cause at once."""
     lines = log_file.read_text(errors="replace").splitlines()
-    causes = [line.strip() for line in lines
-              if "Error:" in line and not line.lstrip().startswith(("File ", "raise "))]
+    causes = [
+        line.strip()
+        for line in lines
+        if "Error:" in line and not line.lstrip().startswith(("File ", "raise "))
+    ]
     return f"cause: {causes[-1]}\n" if causes else ""
 
 
@@ -59,9 +62,18 @@ def print_report(settings: Settings, day: date, as_json: bool) -> int:
         print(f"no nightly run recorded for {day}", file=sys.stderr)
         return 1
     if as_json:
-        print(json.dumps({"business_date": day.isoformat(), "feeds": rows, "run": run,
-                          "file_problems": [{"file": f, "error": e} for f, e in rejected]},
-                         ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                {
+                    "business_date": day.isoformat(),
+                    "feeds": rows,
+                    "run": run,
+                    "file_problems": [{"file": f, "error": e} for f, e in rejected],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     else:
         print(report.as_text(day, rows, run, data_docs_index(settings.gx_state)))
         for _, error in rejected:

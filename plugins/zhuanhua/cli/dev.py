@@ -22,8 +22,7 @@ def add_commands(verbs) -> None:
     synth.add_argument("--defect-rate", type=float, default=0.02)
     synth.set_defaults(handler=run_synth)
 
-    demo = verbs.add_parser("demo",
-                            help="synthesise a few days and run each night through Airflow")
+    demo = verbs.add_parser("demo", help="synthesise a few days and run each night through Airflow")
     demo.add_argument("--start", type=date_argument, default=date(2024, 6, 3))
     demo.add_argument("--days", type=int, default=3)
     demo.set_defaults(handler=run_demo)
@@ -33,17 +32,27 @@ def add_commands(verbs) -> None:
     bench.add_argument("--days", type=int, default=365)
     bench.set_defaults(handler=run_bench)
 
-    lint = verbs.add_parser("sqlfluff", help="sqlfluff over the dbt project (dbt templater), "
-                                              "e.g. `zhuanhua sqlfluff lint models`")
+    lint = verbs.add_parser(
+        "sqlfluff",
+        help="sqlfluff over the dbt project (dbt templater), e.g. `zhuanhua sqlfluff lint models`",
+    )
     lint.add_argument("sqlfluff_args", nargs=argparse.REMAINDER)
     lint.set_defaults(handler=lint_sql)
 
 
 def run_synth(args, settings: Settings) -> int:
-    counts = generate(args.out, args.start, args.days, seed=args.seed, scale=args.scale,
-                      defect_rate=args.defect_rate)
-    print(f"wrote {counts['files']} files, {counts['rows']} rows "
-          f"({counts['defects']} with injected defects) to {args.out}")
+    counts = generate(
+        args.out,
+        args.start,
+        args.days,
+        seed=args.seed,
+        scale=args.scale,
+        defect_rate=args.defect_rate,
+    )
+    print(
+        f"wrote {counts['files']} files, {counts['rows']} rows "
+        f"({counts['defects']} with injected defects) to {args.out}"
+    )
     return 0
 
 

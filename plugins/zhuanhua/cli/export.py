@@ -13,11 +13,17 @@ from zhuanhua.settings import Settings
 def add_commands(verbs) -> None:
     export = verbs.add_parser("export", help="the provincial statistics feed of one period")
     export.add_argument("--period", required=True, help="YYYYMM, YYYYQn or YYYY")
-    export.add_argument("--region", help="the city (default: ZHUANHUA_REGION) or one of its "
-                                         "counties")
+    export.add_argument(
+        "--region", help="the city (default: ZHUANHUA_REGION) or one of its counties"
+    )
     export.add_argument("--out", help="output folder (default: $ZHUANHUA_HOME/exports)")
-    export.add_argument("--waive", action="append", default=[], metavar="DATE[..DATE]",
-                        help="export although these days' files are missing (needs --reason)")
+    export.add_argument(
+        "--waive",
+        action="append",
+        default=[],
+        metavar="DATE[..DATE]",
+        help="export although these days' files are missing (needs --reason)",
+    )
     export.add_argument("--reason", help="why the waived days may be left out")
     export.add_argument("--json", action="store_true")
     export.set_defaults(handler=run_export)
@@ -29,9 +35,18 @@ def run_export(args, settings: Settings) -> int:
         raise UsageError("--reason goes with --waive DATE[..DATE]")
     result = export_period(settings, args.period, args.region, args.out, waivers)
     if args.json:
-        print(json.dumps({"status": result.status, "version": result.stem,
-                          "folder": str(result.folder), "changed_cells": result.changes,
-                          "waived": result.waived}, ensure_ascii=False))
+        print(
+            json.dumps(
+                {
+                    "status": result.status,
+                    "version": result.stem,
+                    "folder": str(result.folder),
+                    "changed_cells": result.changes,
+                    "waived": result.waived,
+                },
+                ensure_ascii=False,
+            )
+        )
     else:
         print(result.message)
     return 0

@@ -17,8 +17,10 @@ def add_commands(verbs) -> None:
     run_cmd.add_argument("--landing", help="landing folder or URL (default: ZHUANHUA_LANDING)")
     run_cmd.set_defaults(handler=run)
 
-    back = verbs.add_parser("backfill", help="re-run a range of business dates in order "
-                                             "through Airflow, then build once")
+    back = verbs.add_parser(
+        "backfill",
+        help="re-run a range of business dates in order through Airflow, then build once",
+    )
     back.add_argument("--start", type=date_argument, required=True, help="first business date")
     back.add_argument("--end", type=date_argument, required=True, help="last business date")
     back.set_defaults(handler=backfill)

@@ -11,8 +11,9 @@ from zhuanhua.settings import Settings
 
 
 def add_commands(verbs) -> None:
-    held = verbs.add_parser("quarantine", help="rows the checks held back: list, show, "
-                                               "release, waive")
+    held = verbs.add_parser(
+        "quarantine", help="rows the checks held back: list, show, release, waive"
+    )
     actions = held.add_subparsers(required=True, metavar="ACTION")
     listing = actions.add_parser("list", help="held rows with their reasons")
     listing.add_argument("--status", choices=["held", "released", "waived", "superseded"])
@@ -46,8 +47,10 @@ def list_rows(args, settings: Settings) -> int:
         return 0
     for row in rows:
         reasons = "; ".join(r["message"] for r in row["rules"])
-        print(f"{row['id']:>6} {row['status']:<10} {row['feed']:<14} {row['file']}:{row['row']} "
-              f"{row['key']}  {reasons}")
+        print(
+            f"{row['id']:>6} {row['status']:<10} {row['feed']:<14} {row['file']}:{row['row']} "
+            f"{row['key']}  {reasons}"
+        )
     print(f"{len(rows)} row(s)", file=sys.stderr)
     return 0
 

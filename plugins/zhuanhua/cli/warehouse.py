@@ -21,27 +21,34 @@ def add_commands(verbs) -> None:
     db.add_argument("action", choices=["start", "stop", "status", "url"])
     db.set_defaults(handler=database)
 
-    setup_cmd = verbs.add_parser("setup",
-                                 help="start the warehouse, create schemas, Airflow metadata")
+    setup_cmd = verbs.add_parser(
+        "setup", help="start the warehouse, create schemas, Airflow metadata"
+    )
     setup_cmd.set_defaults(handler=setup)
 
     access = verbs.add_parser("access", help="roles and logins (docs/security.md)")
     acts = access.add_subparsers(required=True, metavar="ACTION")
-    acts.add_parser("apply", help="grant each role what it needs (also done by setup)"
-                    ).set_defaults(handler=access_apply)
+    acts.add_parser(
+        "apply", help="grant each role what it needs (also done by setup)"
+    ).set_defaults(handler=access_apply)
     county = acts.add_parser("add-county", help="a county analyst's login, seeing its county")
     county.add_argument("county", help="county-level division code, e.g. 510503")
     county.add_argument("--login", required=True)
     county.add_argument("--password-env", help="environment variable holding the password")
     county.set_defaults(handler=access_add_county)
     login = acts.add_parser("add-login", help="a login in one of the roles")
-    login.add_argument("role", choices=[r for r in ROLES if r != "county_analyst"],
-                       help="county analysts: add-county")
+    login.add_argument(
+        "role",
+        choices=[r for r in ROLES if r != "county_analyst"],
+        help="county analysts: add-county",
+    )
     login.add_argument("login")
     login.add_argument("--password-env", help="environment variable holding the password")
     login.set_defaults(handler=access_add_login)
-    acts.add_parser("rotate-key", help="hash persons under ZHUANHUA_PERSON_KEY from now on, "
-                    "and rebuild every model").set_defaults(handler=access_rotate_key)
+    acts.add_parser(
+        "rotate-key",
+        help="hash persons under ZHUANHUA_PERSON_KEY from now on, and rebuild every model",
+    ).set_defaults(handler=access_rotate_key)
 
 
 def database(args, settings: Settings) -> int:

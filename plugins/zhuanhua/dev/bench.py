@@ -43,8 +43,10 @@ def run_bench(settings: Settings, scale: str = "province", days: int = 365) -> d
     last = first + timedelta(days=days - 1)
     counts = generate(str(landing), first, days + 1, seed=7, scale=scale, defect_rate=0.01)
     generated = time.perf_counter() - started
-    print(f"generated {scale} scale, {days} days: {counts['files']} files, {counts['rows']:,} "
-          f"rows in {generated:.1f} s ({counts['rows'] / generated:,.0f} rows/s)")
+    print(
+        f"generated {scale} scale, {days} days: {counts['files']} files, {counts['rows']:,} "
+        f"rows in {generated:.1f} s ({counts['rows'] / generated:,.0f} rows/s)"
+    )
     results = {}
     with connect(bench) as conn:
         _reset(conn, bench)
@@ -52,13 +54,17 @@ def run_bench(settings: Settings, scale: str = "province", days: int = 365) -> d
             files = Landing(str(landing)).files(feed, last)
             validating = suite.SECONDS_VALIDATING[name]
             started = time.perf_counter()
-            outcomes = load_files(conn, feed, ((f, Landing(str(landing)).read(f)) for f in files),
-                                  bench)
+            outcomes = load_files(
+                conn, feed, ((f, Landing(str(landing)).read(f)) for f in files), bench
+            )
             elapsed = time.perf_counter() - started
             rows = sum(o.rows_received for o in outcomes)
-            results[name] = {"rows": rows, "load_s": elapsed,
-                             "copy_s": _bare_copy(conn, name),
-                             "validate_s": suite.SECONDS_VALIDATING[name] - validating}
+            results[name] = {
+                "rows": rows,
+                "load_s": elapsed,
+                "copy_s": _bare_copy(conn, name),
+                "validate_s": suite.SECONDS_VALIDATING[name] - validating,
+            }
         _print(results)
         results["dbt"] = _bench_dbt(conn, bench, str(landing), last + timedelta(days=1))
     results["airflow"] = _bench_airflow(bench, last + timedelta(days=1))
@@ -81,16 +87,25 @@ def _bench_airflow(bench: Settings, night: date) -> dict:
             raise RuntimeError(f"the warehouse DAG failed in the bench; see {run.log_file}")
         dbt_tasks.append(run.dbt_seconds)
         dag.append(run.seconds)
-    figures = {"plain_s": min(plain), "dbt_tasks_s": min(dbt_tasks), "dag_s": min(dag),
-               "process_s": min(process), "tasks": len(run.tasks)}
+    figures = {
+        "plain_s": min(plain),
+        "dbt_tasks_s": min(dbt_tasks),
+        "dag_s": min(dag),
+        "process_s": min(process),
+        "tasks": len(run.tasks),
+    }
     ratio = figures["dbt_tasks_s"] / figures["plain_s"]
-    print(f"Airflow + Cosmos: the dbt project as {figures['tasks'] - 2} Airflow tasks "
-          f"{figures['dbt_tasks_s']:.1f} s against plain dbt build {figures['plain_s']:.1f} s: "
-          f"overhead ratio {ratio:.2f}x (goal <= 1.5x)")
-    print(f"  the whole warehouse DAG (freshness check and audit record too) "
-          f"{figures['dag_s']:.1f} s ({figures['dag_s'] / figures['plain_s']:.2f}x); with "
-          f"Airflow's start in a fresh process {figures['process_s']:.1f} s "
-          f"({figures['process_s'] / figures['plain_s']:.2f}x)")
+    print(
+        f"Airflow + Cosmos: the dbt project as {figures['tasks'] - 2} Airflow tasks "
+        f"{figures['dbt_tasks_s']:.1f} s against plain dbt build {figures['plain_s']:.1f} s: "
+        f"overhead ratio {ratio:.2f}x (goal <= 1.5x)"
+    )
+    print(
+        f"  the whole warehouse DAG (freshness check and audit record too) "
+        f"{figures['dag_s']:.1f} s ({figures['dag_s'] / figures['plain_s']:.2f}x); with "
+        f"Airflow's start in a fresh process {figures['process_s']:.1f} s "
+        f"({figures['process_s'] / figures['plain_s']:.2f}x)"
+    )
     return figures
 
 
@@ -105,26 +120,44 @@ def _bench_dbt(conn: psycopg.Connection, bench: Settings, landing: str, next_day
     started = time.perf_counter()
     dbt.build(bench)
     one_day = time.perf_counter() - started
-    facts = {table: conn.execute(f"select count(*) from marts.{table}").fetchone()[0]
-             for table in ("fct_technology_contract", "dim_patent", "fct_patent_event",
-                           "fct_tech_loan_snapshot", "fct_conversion_chain")}
-    print(f"dbt build, full: {full:.1f} s; one more day (incremental): {one_day:.1f} s; "
-          + ", ".join(f"{table} {rows:,}" for table, rows in facts.items()))
+    facts = {
+        table: conn.execute(f"select count(*) from marts.{table}").fetchone()[0]
+        for table in (
+            "fct_technology_contract",
+            "dim_patent",
+            "fct_patent_event",
+            "fct_tech_loan_snapshot",
+            "fct_conversion_chain",
+        )
+    }
+    print(
+        f"dbt build, full: {full:.1f} s; one more day (incremental): {one_day:.1f} s; "
+        + ", ".join(f"{table} {rows:,}" for table, rows in facts.items())
+    )
     return {"full_s": full, "one_day_s": one_day, "rows": facts}
 
 
 def _bench_settings(settings: Settings) -> Settings:
     with psycopg.connect(warehouse_url(settings), autocommit=True) as conn:
-        if not conn.execute("select 1 from pg_database where datname = %s",
-                            (BENCH_DB,)).fetchone():
+        if not conn.execute("select 1 from pg_database where datname = %s", (BENCH_DB,)).fetchone():
             conn.execute(f'create database "{BENCH_DB}"')
     bench_url = other_database(warehouse_url(settings), BENCH_DB)
     return dataclasses.replace(settings, warehouse_url=bench_url)
 
 
 def _reset(conn: psycopg.Connection, bench: Settings) -> None:
-    for schema in ("raw", "checked", "quarantine", "audit", "bench", "staging",
-                   "intermediate", "marts", "steward", "reference"):
+    for schema in (
+        "raw",
+        "checked",
+        "quarantine",
+        "audit",
+        "bench",
+        "staging",
+        "intermediate",
+        "marts",
+        "steward",
+        "reference",
+    ):
         conn.execute(f"drop schema if exists {schema} cascade")
     conn.execute("create schema bench")
     prepare_warehouse(conn, bench)
@@ -146,17 +179,25 @@ def _bare_copy(conn: psycopg.Connection, feed: str) -> float:
 
 
 def _print(results: dict) -> None:
-    print(f"{'feed':<14}{'rows':>9}{'load rows/s':>13}{'COPY rows/s':>13}{'ratio':>7}"
-          f"{'GX rows/s':>11}")
+    print(
+        f"{'feed':<14}{'rows':>9}{'load rows/s':>13}{'COPY rows/s':>13}{'ratio':>7}"
+        f"{'GX rows/s':>11}"
+    )
     total_rows = total_load = total_copy = 0.0
     for feed, r in results.items():
-        print(f"{feed:<14}{r['rows']:>9,}{r['rows'] / r['load_s']:>13,.0f}"
-              f"{r['rows'] / r['copy_s']:>13,.0f}{r['copy_s'] / r['load_s']:>7.3f}"
-              f"{r['rows'] / r['validate_s']:>11,.0f}")
+        print(
+            f"{feed:<14}{r['rows']:>9,}{r['rows'] / r['load_s']:>13,.0f}"
+            f"{r['rows'] / r['copy_s']:>13,.0f}{r['copy_s'] / r['load_s']:>7.3f}"
+            f"{r['rows'] / r['validate_s']:>11,.0f}"
+        )
         total_rows += r["rows"]
         total_load += r["load_s"]
         total_copy += r["copy_s"]
-    print(f"{'all feeds':<14}{total_rows:>9,.0f}{total_rows / total_load:>13,.0f}"
-          f"{total_rows / total_copy:>13,.0f}{total_copy / total_load:>7.3f}")
-    print("load = read + type + GX checks + COPY into raw, checked and quarantine, per file "
-          "version in one transaction; ratio = load rate / bare COPY rate (goal ≥ 0.5)")
+    print(
+        f"{'all feeds':<14}{total_rows:>9,.0f}{total_rows / total_load:>13,.0f}"
+        f"{total_rows / total_copy:>13,.0f}{total_copy / total_load:>7.3f}"
+    )
+    print(
+        "load = read + type + GX checks + COPY into raw, checked and quarantine, per file "
+        "version in one transaction; ratio = load rate / bare COPY rate (goal ≥ 0.5)"
+    )

@@ -25,15 +25,19 @@ def run_demo(settings: Settings, start: date, days: int) -> int:
         prepare_warehouse(conn, settings)
     prepare_airflow(settings)
     written = generate(settings.landing, start, days, seed=DEMO_SEED, defect_rate=0.03)
-    print(f"landing area {settings.landing}: {written['files']} files, {written['rows']} rows "
-          f"({written['defects']} rows with deliberate defects)")
+    print(
+        f"landing area {settings.landing}: {written['files']} files, {written['rows']} rows "
+        f"({written['defects']} rows with deliberate defects)"
+    )
     dates = [start + timedelta(days=i) for i in range(days)]
     for day in dates:
         results = run_nightly(settings, day)
         print(f"  night of {day}: " + ", ".join(f"{r.dag_id} {r.state}" for r in results))
         if len(results) < 2 or any(r.state != "success" for r in results):
-            print(f"zhuanhua: error: the run for {day} failed; see {results[-1].log_file}",
-                  file=sys.stderr)
+            print(
+                f"zhuanhua: error: the run for {day} failed; see {results[-1].log_file}",
+                file=sys.stderr,
+            )
             return 1
     print(summary(settings, dates))
     return 0
@@ -50,14 +54,20 @@ def summary(settings: Settings, dates: list[date]) -> str:
             """select table_name from information_schema.tables
                where table_schema = 'marts' order by table_name"""
         ).fetchall()
-        sizes = {name: conn.execute(f'select count(*) from marts."{name}"').fetchone()[0]
-                 for (name,) in marts}
-    lines = ["", f"Zhuanhua demo: {len(dates)} nights, {dates[0]} to {dates[-1]}",
-             f"{'feed':<14}{'files':>6}{'rejected':>9}{'received':>10}{'loaded':>8}"
-             f"{'quarantined':>12}"]
+        sizes = {
+            name: conn.execute(f'select count(*) from marts."{name}"').fetchone()[0]
+            for (name,) in marts
+        }
+    lines = [
+        "",
+        f"Zhuanhua demo: {len(dates)} nights, {dates[0]} to {dates[-1]}",
+        f"{'feed':<14}{'files':>6}{'rejected':>9}{'received':>10}{'loaded':>8}{'quarantined':>12}",
+    ]
     for feed, t in totals.items():
-        lines.append(f"{feed:<14}{t['files']:>6}{t['files_rejected']:>9}{t['rows_received']:>10}"
-                     f"{t['rows_loaded']:>8}{t['rows_quarantined']:>12}")
+        lines.append(
+            f"{feed:<14}{t['files']:>6}{t['files_rejected']:>9}{t['rows_received']:>10}"
+            f"{t['rows_loaded']:>8}{t['rows_quarantined']:>12}"
+        )
     lines.append("marts built: " + ", ".join(f"marts.{n} ({c} rows)" for n, c in sizes.items()))
     lines += [
         "",

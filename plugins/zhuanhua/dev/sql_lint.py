@@ -21,8 +21,12 @@ def run_sqlfluff(settings: Settings, args: list[str]) -> int:
     if started:
         server.start()
     try:
-        done = subprocess.run([venv_command("sqlfluff"), *args], cwd=settings.dbt_project_dir,
-                              env={**os.environ, **dbt_env(settings)}, check=False)
+        done = subprocess.run(
+            [venv_command("sqlfluff"), *args],
+            cwd=settings.dbt_project_dir,
+            env={**os.environ, **dbt_env(settings)},
+            check=False,
+        )
     finally:
         if started:
             server.stop()

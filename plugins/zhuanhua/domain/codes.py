@@ -20,17 +20,21 @@ def values(name: str, column: str) -> list[str]:
     return list(dict.fromkeys(row[column] for row in table(name)))
 
 
-
 def city_counties(city: str) -> dict[str, str]:
     """The city's county-level divisions, code → name (GB/T 2260; 市辖区 is no county)."""
-    return {row["division_code"]: row["division_name"] for row in table("divisions")
-            if row["parent_code"] == city and row["level"] == "county"
-            and row["division_name"] != "市辖区"}
+    return {
+        row["division_code"]: row["division_name"]
+        for row in table("divisions")
+        if row["parent_code"] == city
+        and row["level"] == "county"
+        and row["division_name"] != "市辖区"
+    }
 
 
 def division_name(code: str) -> str | None:
-    return next((row["division_name"] for row in table("divisions")
-                 if row["division_code"] == code), None)
+    return next(
+        (row["division_name"] for row in table("divisions") if row["division_code"] == code), None
+    )
 
 
 def code_list(list_name: str) -> list[str]:

@@ -115,8 +115,9 @@ CONTRACTS = Feed(
 LOANS = Feed(
     name="loans",
     folder="loans",
-    file_pattern=re.compile(r"loans_(?P<bank_code>[A-Za-z0-9]+)_(?P<date>\d{8})\.(csv|xlsx)",
-                            re.IGNORECASE),
+    file_pattern=re.compile(
+        r"loans_(?P<bank_code>[A-Za-z0-9]+)_(?P<date>\d{8})\.(csv|xlsx)", re.IGNORECASE
+    ),
     key=("bank_code", "loan_no"),
     file_fields=("bank_code",),
     columns=(

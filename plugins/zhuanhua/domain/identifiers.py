@@ -44,7 +44,6 @@ def resident_id_is_valid(number: str) -> bool:
     return resident_id_check_char(number[:17]) == number[17]
 
 
-
 _PATENT_WEIGHTS = [2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5]
 PATENT_TYPE_DIGITS = {"1": "发明", "2": "实用新型", "3": "外观设计", "8": "发明", "9": "实用新型"}
 
@@ -77,7 +76,8 @@ def canonical_patent_no(written: str) -> str:
         return body
     if patent_check_char(body) != check:
         raise BadPatentNumber(
-            f"check character of {written!r} is {check!r}, expected {patent_check_char(body)!r}")
+            f"check character of {written!r} is {check!r}, expected {patent_check_char(body)!r}"
+        )
     return f"{body}.{check}"
 
 

@@ -27,7 +27,6 @@ _DATE_FORMS = (
 _AMOUNT = re.compile(r"-?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?")
 
 
-
 def header(text: str) -> str:
     """Headers match after trimming and folding full-width parentheses and spaces."""
     return re.sub(r"\s+", "", str(text).translate(_PARENS))

@@ -77,8 +77,9 @@ GRANTED_PATENTS = """
 LOAN_PRINCIPALS = "select loan_key, principal, disbursed_on from marts.fct_tech_loan"
 
 
-def all_contributions(conn: psycopg.Connection, period: Period, city: str,
-                      county: str | None) -> list[Contribution]:
+def all_contributions(
+    conn: psycopg.Connection, period: Period, city: str, county: str | None
+) -> list[Contribution]:
     """Every record's part in every cell: the period's, and the base year's for growth."""
     counties = city_counties(city)
     found = contract_contributions(conn, period, county, counties, CURRENT)
@@ -94,21 +95,36 @@ def _query(conn: psycopg.Connection, sql: str, period: Period, county: str | Non
         return cursor.execute(sql, params).fetchall()
 
 
-def contract_contributions(conn: psycopg.Connection, period: Period, county: str | None,
-                           counties: dict[str, str], scope: str) -> list[Contribution]:
+def contract_contributions(
+    conn: psycopg.Connection,
+    period: Period,
+    county: str | None,
+    counties: dict[str, str],
+    scope: str,
+) -> list[Contribution]:
     found = []
     for c in _query(conn, COUNTED_CONTRACTS, period, county):
-        rows = {"表1": TOTAL, "表2": c["reporting_type"], "表3": c["technology_field"],
-                "表4": c["seller_group"],
-                "表5": counties.get(c["seller_county_code"], OTHER_COUNTIES),
-                "表6": c["technology_flow"], "表7": c["ip_type"] or NO_IP}
-        values = {"合同数（项）": ONE, "合同成交额（万元）": c["contract_amount"],
-                  "技术交易额（万元）": c["technology_amount"]}
+        rows = {
+            "表1": TOTAL,
+            "表2": c["reporting_type"],
+            "表3": c["technology_field"],
+            "表4": c["seller_group"],
+            "表5": counties.get(c["seller_county_code"], OTHER_COUNTIES),
+            "表6": c["technology_flow"],
+            "表7": c["ip_type"] or NO_IP,
+        }
+        values = {
+            "合同数（项）": ONE,
+            "合同成交额（万元）": c["contract_amount"],
+            "技术交易额（万元）": c["technology_amount"],
+        }
         record, note = f"合同 {c['registration_no']}", _contract_note(c)
         for table, row in rows.items():
             for target in {row, TOTAL}:
-                found += [Contribution(table, target, column, record, value, scope, note)
-                          for column, value in values.items()]
+                found += [
+                    Contribution(table, target, column, record, value, scope, note)
+                    for column, value in values.items()
+                ]
     return found
 
 
@@ -121,24 +137,30 @@ def _contract_note(c: dict) -> str:
     return "；".join(parts)
 
 
-def loan_contributions(conn: psycopg.Connection, period: Period,
-                       county: str | None) -> list[Contribution]:
+def loan_contributions(
+    conn: psycopg.Connection, period: Period, county: str | None
+) -> list[Contribution]:
     found = []
     for loan in _query(conn, LOANS, period, county):
         rows = [loan["product"], TOTAL] + ([IP_PLEDGE] if loan["is_ip_pledge"] else [])
         record, note = f"贷款 {loan['loan_key']}", f"放款 {loan['disbursed_on']}"
         for row in rows:
             found.append(Contribution("表8", row, "笔数", record, ONE, note=note))
-            found.append(Contribution("表8", row, "贷款金额（万元）", record, loan["principal"],
-                                      note=note))
+            found.append(
+                Contribution("表8", row, "贷款金额（万元）", record, loan["principal"], note=note)
+            )
             if loan["borrower_type"] == "企业" and loan["borrower_organization_key"]:
-                found.append(Contribution("表8", row, "企业数", record,
-                                          loan["borrower_organization_key"], note=note))
+                found.append(
+                    Contribution(
+                        "表8", row, "企业数", record, loan["borrower_organization_key"], note=note
+                    )
+                )
     return found
 
 
-def patent_contributions(conn: psycopg.Connection, period: Period,
-                         county: str | None) -> list[Contribution]:
+def patent_contributions(
+    conn: psycopg.Connection, period: Period, county: str | None
+) -> list[Contribution]:
     """Table 9 (transfers, licences, pledges by owner group) and table 10 (chain stages)."""
     found = []
     chains = _query(conn, CHAINS, period, county)
@@ -147,12 +169,21 @@ def patent_contributions(conn: psycopg.Connection, period: Period,
     for pledge in _query(conn, PLEDGED_PATENTS, period, county):
         record = f"专利 {pledge['application_no']}"
         note = f"质押 {pledge['pledged_on']}"
-        found += [Contribution("表9", row, "质押件数", record, ONE, note=note)
-                  for row in (pledge["owner_group"], TOTAL)]
+        found += [
+            Contribution("表9", row, "质押件数", record, ONE, note=note)
+            for row in (pledge["owner_group"], TOTAL)
+        ]
     for patent in _query(conn, GRANTED_PATENTS, period, county):
-        found.append(Contribution("表10", CHAIN_STAGES[0], "件数",
-                                  f"专利 {patent['application_no']}", ONE,
-                                  note=f"授权 {patent['grant_date']}"))
+        found.append(
+            Contribution(
+                "表10",
+                CHAIN_STAGES[0],
+                "件数",
+                f"专利 {patent['application_no']}",
+                ONE,
+                note=f"授权 {patent['grant_date']}",
+            )
+        )
     found += _financing_amounts(conn, chains, period)
     return found
 
@@ -163,36 +194,61 @@ def _within(day, period: Period) -> bool:
 
 def _chain_contributions(chain: dict, period: Period) -> list[Contribution]:
     record = f"转化链 {chain['chain_id']}"
-    subject = (f"专利 {chain['application_no']}" if chain["chain_origin"] == "patent"
-               else f"合同 {chain['registration_no']}")
+    subject = (
+        f"专利 {chain['application_no']}"
+        if chain["chain_origin"] == "patent"
+        else f"合同 {chain['registration_no']}"
+    )
     note = f"{subject} {chain['transfer_kind']} {chain['transfer_date']}"
     found = []
     if chain["chain_origin"] == "patent" and _within(chain["transfer_date"], period):
         column = "转让件数" if chain["transfer_kind"] == "转让" else "许可件数"
-        found += [Contribution("表9", row, column, record, ONE, note=note)
-                  for row in (chain["owner_group"], TOTAL)]
+        found += [
+            Contribution("表9", row, column, record, ONE, note=note)
+            for row in (chain["owner_group"], TOTAL)
+        ]
     if chain["chain_origin"] == "contract" and _within(chain["output_date"], period):
         found.append(Contribution("表10", CHAIN_STAGES[0], "件数", record, ONE, note=note))
-    for stage, day in ((CHAIN_STAGES[1], chain["transfer_date"]),
-                       (CHAIN_STAGES[2], chain["adoption_date"])):
+    for stage, day in (
+        (CHAIN_STAGES[1], chain["transfer_date"]),
+        (CHAIN_STAGES[2], chain["adoption_date"]),
+    ):
         if _within(day, period):
             found.append(Contribution("表10", stage, "件数", record, ONE, note=note))
-            found.append(Contribution("表10", stage, "金额（万元）", record,
-                                      chain["transfer_amount"], note=note))
+            found.append(
+                Contribution(
+                    "表10", stage, "金额（万元）", record, chain["transfer_amount"], note=note
+                )
+            )
     if _within(chain["financing_date"], period):
         found.append(Contribution("表10", CHAIN_STAGES[3], "件数", record, ONE, note=note))
     return found
 
 
-def _financing_amounts(conn: psycopg.Connection, chains: list[dict],
-                       period: Period) -> list[Contribution]:
+def _financing_amounts(
+    conn: psycopg.Connection, chains: list[dict], period: Period
+) -> list[Contribution]:
     """The loans, each once, disbursed in the period to chains financed in the period."""
-    keys = {key for chain in chains if _within(chain["financing_date"], period)
-            for key in chain["loan_keys"]}
+    keys = {
+        key
+        for chain in chains
+        if _within(chain["financing_date"], period)
+        for key in chain["loan_keys"]
+    }
     if not keys:
         return []
-    loans = conn.execute(LOAN_PRINCIPALS + " where loan_key = any(%s) order by loan_key",
-                         (sorted(keys),)).fetchall()
-    return [Contribution("表10", CHAIN_STAGES[3], "金额（万元）", f"贷款 {key}", principal,
-                         note=f"放款 {disbursed_on}")
-            for key, principal, disbursed_on in loans if _within(disbursed_on, period)]
+    loans = conn.execute(
+        LOAN_PRINCIPALS + " where loan_key = any(%s) order by loan_key", (sorted(keys),)
+    ).fetchall()
+    return [
+        Contribution(
+            "表10",
+            CHAIN_STAGES[3],
+            "金额（万元）",
+            f"贷款 {key}",
+            principal,
+            note=f"放款 {disbursed_on}",
+        )
+        for key, principal, disbursed_on in loans
+        if _within(disbursed_on, period)
+    ]

@@ -50,8 +50,10 @@ def table_csv(table: Table) -> bytes:
 
 def records_csv(contributions: list[Contribution]) -> bytes:
     """Every record's part in every cell: what the next version's change list compares."""
-    rows = sorted([c.table, c.row, c.column, c.record, _plain(c.value), c.scope, c.note]
-                  for c in contributions)
+    rows = sorted(
+        [c.table, c.row, c.column, c.record, _plain(c.value), c.scope, c.note]
+        for c in contributions
+    )
     return csv_bytes(list(RECORD_HEADERS), rows)
 
 

@@ -44,12 +44,17 @@ def parse_period(text: str) -> Period:
     year = int(match.group(1))
     if match.group(2):
         month = int(match.group(2))
-        return Period(f"{year}{month:02d}", "monthly", date(year, month, 1),
-                      _month_end(year, month))
+        return Period(
+            f"{year}{month:02d}", "monthly", date(year, month, 1), _month_end(year, month)
+        )
     if match.group(3):
         quarter = int(match.group(3))
-        return Period(f"{year}Q{quarter}", "quarterly", date(year, 3 * quarter - 2, 1),
-                      _month_end(year, 3 * quarter))
+        return Period(
+            f"{year}Q{quarter}",
+            "quarterly",
+            date(year, 3 * quarter - 2, 1),
+            _month_end(year, 3 * quarter),
+        )
     return Period(str(year), "annual", date(year, 1, 1), date(year, 12, 31))
 
 

@@ -42,8 +42,13 @@ class ExportResult:
         return f"written {self.stem}{extra}{waived} in {self.folder}"
 
 
-def export_period(settings: Settings, period_key: str, region: str | None = None,
-                  out: str | Path | None = None, waivers: tuple[Waiver, ...] = ()) -> ExportResult:
+def export_period(
+    settings: Settings,
+    period_key: str,
+    region: str | None = None,
+    out: str | Path | None = None,
+    waivers: tuple[Waiver, ...] = (),
+) -> ExportResult:
     """Export one period unless it is incomplete, fails reconciliation or has not changed."""
     period = parse_period(period_key)
     region, county = _region(settings.region, region)
@@ -64,18 +69,28 @@ def export_period(settings: Settings, period_key: str, region: str | None = None
         if previous and _same_tables(previous, rendered):
             return ExportResult("unchanged", previous.stem, folder)
         version = versions.Version(folder, prefix, previous.number + 1 if previous else 1)
-        written, changed = _files(version, tables, rendered, contributions, previous, period,
-                                  region)
-        manifest = _manifest(conn, version, period, region, tables, written, checks, waivers,
-                             waived, previous)
+        written, changed = _files(
+            version, tables, rendered, contributions, previous, period, region
+        )
+        manifest = _manifest(
+            conn, version, period, region, tables, written, checks, waivers, waived, previous
+        )
         _write(version, written, manifest)
         conn.execute(
             """insert into audit.provincial_export (folder, region, period, version,
                generated_at, manifest_sha256, changed_cells, waivers)
                values (%s, %s, %s, %s, %s, %s, %s, %s)""",
-            (str(folder), region, period.key, version.number, manifest["generated_at"],
-             files.sha256(files.manifest_bytes(manifest)), changed,
-             Jsonb([w.as_json() for w in waivers])))
+            (
+                str(folder),
+                region,
+                period.key,
+                version.number,
+                manifest["generated_at"],
+                files.sha256(files.manifest_bytes(manifest)),
+                changed,
+                Jsonb([w.as_json() for w in waivers]),
+            ),
+        )
     return ExportResult("written", version.stem, folder, changed, [str(m) for m in waived])
 
 
@@ -86,20 +101,27 @@ def _region(city: str, region: str | None) -> tuple[str, str | None]:
     counties = city_counties(city)
     if region not in counties:
         listed = ", ".join(f"{code} {name}" for code, name in counties.items())
-        raise ExportRefused(f"region {region}: export the city {city} or one of its counties "
-                            f"({listed})")
+        raise ExportRefused(
+            f"region {region}: export the city {city} or one of its counties ({listed})"
+        )
     return region, region
 
 
 def _check_waivers(waivers: tuple[Waiver, ...], period: Period) -> None:
     for waiver in waivers:
         if waiver.last < period.start or waiver.first > period.end:
-            raise ExportRefused(f"waiver {waiver.first}..{waiver.last} lies outside "
-                                f"{period.key} ({period.start}..{period.end})")
+            raise ExportRefused(
+                f"waiver {waiver.first}..{waiver.last} lies outside "
+                f"{period.key} ({period.start}..{period.end})"
+            )
 
 
-def _complete(conn: psycopg.Connection, period: Period, waivers: tuple[Waiver, ...],
-              loan_banks: tuple[str, ...]) -> list:
+def _complete(
+    conn: psycopg.Connection,
+    period: Period,
+    waivers: tuple[Waiver, ...],
+    loan_banks: tuple[str, ...],
+) -> list:
     """The waived missing files; refuses the export when any other file is missing."""
     missing = missing_files(conn, period.start, period.end, loan_banks)
     waived = [m for m in missing if any(w.covers(m.day) for w in waivers)]
@@ -109,21 +131,29 @@ def _complete(conn: psycopg.Connection, period: Period, waivers: tuple[Waiver, .
         raise ExportRefused(
             f"{period.key} is incomplete: {len(unwaived)} source files are not loaded:\n"
             f"{describe(unwaived)}\nLoad them (zhuanhua run --date …), or record a deliberate "
-            f"exception: --waive {first}[..DATE] --reason TEXT")
+            f"exception: --waive {first}[..DATE] --reason TEXT"
+        )
     return waived
 
 
 def _same_tables(previous: versions.Version, rendered: dict[str, bytes]) -> bool:
     try:
-        return all(previous.file(f"{previous.stem}/{name}.csv") == data
-                   for name, data in rendered.items())
+        return all(
+            previous.file(f"{previous.stem}/{name}.csv") == data for name, data in rendered.items()
+        )
     except FileNotFoundError:  # a version someone tampered with: make a new one
         return False
 
 
-def _files(version: versions.Version, tables: dict[str, Table], rendered: dict[str, bytes],
-           contributions: list, previous: versions.Version | None, period: Period,
-           region: str) -> tuple[dict[str, bytes], int]:
+def _files(
+    version: versions.Version,
+    tables: dict[str, Table],
+    rendered: dict[str, bytes],
+    contributions: list,
+    previous: versions.Version | None,
+    period: Period,
+    region: str,
+) -> tuple[dict[str, bytes], int]:
     """The version's files, and how many cells moved since the previous version."""
     stem = version.stem
     subtitle = f"{division_name(region)} {period.label}"
@@ -133,39 +163,67 @@ def _files(version: versions.Version, tables: dict[str, Table], rendered: dict[s
     written[f"{stem}_records.csv"] = files.records_csv(contributions)
     if previous:
         old_tables = {name: previous.file(f"{previous.stem}/{name}.csv") for name in tables}
-        rows = versions.change_list(old_tables, rendered,
-                                    previous.file(f"{previous.stem}_records.csv"),
-                                    written[f"{stem}_records.csv"], tables)
+        rows = versions.change_list(
+            old_tables,
+            rendered,
+            previous.file(f"{previous.stem}_records.csv"),
+            written[f"{stem}_records.csv"],
+            tables,
+        )
         written[f"{stem}/变更清单.csv"] = files.csv_bytes(versions.CHANGE_HEADERS, rows)
         return written, len({tuple(row[:3]) for row in rows})
     return written, 0
 
 
-def _manifest(conn: psycopg.Connection, version: versions.Version, period: Period,
-              region: str, tables: dict[str, Table], written: dict[str, bytes],
-              checks: list[str], waivers: tuple[Waiver, ...], waived: list,
-              previous: versions.Version | None) -> dict:
+def _manifest(
+    conn: psycopg.Connection,
+    version: versions.Version,
+    period: Period,
+    region: str,
+    tables: dict[str, Table],
+    written: dict[str, bytes],
+    checks: list[str],
+    waivers: tuple[Waiver, ...],
+    waived: list,
+    previous: versions.Version | None,
+) -> dict:
     sources = conn.execute(
         """select feed, file_name, business_date, sha256, rows_loaded from raw.batch_ledger
            where status = 'loaded' and business_date >= %s
-           order by business_date, feed, file_name""", (period.start,)).fetchall()
+           order by business_date, feed, file_name""",
+        (period.start,),
+    ).fetchall()
     return {
-        "region": region, "region_name": division_name(region), "period": period.key,
-        "period_kind": period.kind, "period_start": period.start, "period_end": period.end,
+        "region": region,
+        "region_name": division_name(region),
+        "period": period.key,
+        "period_kind": period.kind,
+        "period_start": period.start,
+        "period_end": period.end,
         "version": version.number,
         "previous_version": previous.stem if previous else None,
         "generated_at": datetime.now(ZoneInfo(TIMEZONE)).isoformat(timespec="seconds"),
         "generator": f"zhuanhua {__version__}",
         "tables": [_table_entry(version, table, written) for table in tables.values()],
-        "files": [{"path": path, "sha256": files.sha256(data), "bytes": len(data)}
-                  for path, data in sorted(written.items())],
+        "files": [
+            {"path": path, "sha256": files.sha256(data), "bytes": len(data)}
+            for path, data in sorted(written.items())
+        ],
         "reconciliation": checks,
         "waivers": [w.as_json() for w in waivers],
         "waived_missing_files": [str(m) for m in waived],
         "sources_note": "every file version loaded for business dates from the period's "
-                        "first day on: later files can carry 变更 and 注销 that count",
-        "sources": [{"feed": feed, "file": name, "business_date": day, "sha256": digest,
-                     "rows_loaded": rows} for feed, name, day, digest, rows in sources],
+        "first day on: later files can carry 变更 and 注销 that count",
+        "sources": [
+            {
+                "feed": feed,
+                "file": name,
+                "business_date": day,
+                "sha256": digest,
+                "rows_loaded": rows,
+            }
+            for feed, name, day, digest, rows in sources
+        ],
     }
 
 
@@ -173,12 +231,22 @@ def _table_entry(version: versions.Version, table: Table, written: dict[str, byt
     spec = table.spec
     path = f"{version.stem}/{spec.name}.csv"
     total_row = TOTAL if spec.has_total else None
-    totals = ({c.header: files.text(table.cell(total_row, c)) for c in spec.columns}
-              if total_row else
-              {row: {c.header: files.text(table.cell(row, c)) for c in spec.columns}
-               for row in spec.rows})
-    return {"table": spec.name, "sheet": spec.sheet, "csv": path, "rows": len(spec.rows),
-            "totals": totals, "sha256": files.sha256(written[path])}
+    totals = (
+        {c.header: files.text(table.cell(total_row, c)) for c in spec.columns}
+        if total_row
+        else {
+            row: {c.header: files.text(table.cell(row, c)) for c in spec.columns}
+            for row in spec.rows
+        }
+    )
+    return {
+        "table": spec.name,
+        "sheet": spec.sheet,
+        "csv": path,
+        "rows": len(spec.rows),
+        "totals": totals,
+        "sha256": files.sha256(written[path]),
+    }
 
 
 def _write(version: versions.Version, written: dict[str, bytes], manifest: dict) -> None:

@@ -59,32 +59,53 @@ TRANSFERS_IN_MARTS = """
 CONTRACT_FIGURES = ("合同数（项）", "合同成交额（万元）", "技术交易额（万元）")
 
 
-def reconcile(conn: psycopg.Connection, tables: dict[str, Table],
-              contributions: list[Contribution], period: Period,
-              county: str | None) -> list[str]:
+def reconcile(
+    conn: psycopg.Connection,
+    tables: dict[str, Table],
+    contributions: list[Contribution],
+    period: Period,
+    county: str | None,
+) -> list[str]:
     """Every check, in order; the first that fails stops the export. Returns what passed."""
     passed = []
     for table in tables.values():
         _rows_add_up(table, contributions)
     passed.append("every table's rows add up to its total row")
     for name in ("表2", "表3", "表4", "表5", "表6", "表7"):
-        _same(f"{name} total row", _figures(tables[name], TOTAL, *_all(tables[name])),
-              "表1", _figures(tables["表1"], TOTAL, *_all(tables["表1"])))
+        _same(
+            f"{name} total row",
+            _figures(tables[name], TOTAL, *_all(tables[name])),
+            "表1",
+            _figures(tables["表1"], TOTAL, *_all(tables["表1"])),
+        )
     passed.append("tables 2–7: the total row equals table 1")
     params = {"start": period.start, "end": period.end, "county": county}
     table1 = _figures(tables["表1"], TOTAL, *CONTRACT_FIGURES)
-    _same("表1", table1, "fct_technology_contract",
-          conn.execute(CONTRACTS_IN_MARTS, params).fetchone())
-    _same("表1", table1, "fct_technology_market_monthly",
-          conn.execute(MARKET_MART, params).fetchone())
+    _same(
+        "表1",
+        table1,
+        "fct_technology_contract",
+        conn.execute(CONTRACTS_IN_MARTS, params).fetchone(),
+    )
+    _same(
+        "表1", table1, "fct_technology_market_monthly", conn.execute(MARKET_MART, params).fetchone()
+    )
     passed.append("table 1 equals the contracts and the market mart of the warehouse")
-    _same("表8 合计", _figures(tables["表8"], TOTAL, "笔数", "贷款金额（万元）", "企业数"),
-          "fct_tech_loan", conn.execute(LOANS_IN_MARTS, params).fetchone())
+    _same(
+        "表8 合计",
+        _figures(tables["表8"], TOTAL, "笔数", "贷款金额（万元）", "企业数"),
+        "fct_tech_loan",
+        conn.execute(LOANS_IN_MARTS, params).fetchone(),
+    )
     patent_transfers, transfers, amount = conn.execute(TRANSFERS_IN_MARTS, params).fetchone()
     nine = _figures(tables["表9"], TOTAL, "转让件数", "许可件数")
     _same("表9 合计 转让+许可", (sum(nine),), "fct_conversion_chain", (patent_transfers,))
-    _same("表10 转移", _figures(tables["表10"], CHAIN_STAGES[1], "件数", "金额（万元）"),
-          "fct_conversion_chain", (transfers, amount))
+    _same(
+        "表10 转移",
+        _figures(tables["表10"], CHAIN_STAGES[1], "件数", "金额（万元）"),
+        "fct_conversion_chain",
+        (transfers, amount),
+    )
     passed.append("tables 8–10 equal the loans and the conversion chain of the warehouse")
     return passed
 
@@ -99,8 +120,10 @@ def _figures(table: Table, row: str, *columns: str) -> tuple:
 
 def _same(left: str, left_values: tuple, right: str, right_values: tuple) -> None:
     if tuple(map(_number, left_values)) != tuple(map(_number, right_values)):
-        raise ExportRefused(f"reconciliation failed: {left} is {_show(left_values)}, "
-                            f"{right} gives {_show(right_values)}; nothing was written")
+        raise ExportRefused(
+            f"reconciliation failed: {left} is {_show(left_values)}, "
+            f"{right} gives {_show(right_values)}; nothing was written"
+        )
 
 
 def _number(value) -> Decimal | None:
@@ -121,9 +144,15 @@ def _rows_add_up(table: Table, contributions: list[Contribution]) -> None:
         rows = sum(table.exact[row, column.header] or 0 for row in spec.summed_rows)
         total = table.exact[TOTAL, column.header]
         if rows != total:
-            strays = sorted({f"{c.record} → {c.row!r}" for c in contributions
-                             if c.table == spec.name and c.row not in spec.rows})
+            strays = sorted(
+                {
+                    f"{c.record} → {c.row!r}"
+                    for c in contributions
+                    if c.table == spec.name and c.row not in spec.rows
+                }
+            )
             raise ExportRefused(
                 f"reconciliation failed: {spec.sheet} {column.header}: the rows add up to "
                 f"{_number(rows)}, the total row is {_number(total)}; records in no row of the "
-                f"table: {', '.join(strays[:10]) or 'none'}; nothing was written")
+                f"table: {', '.join(strays[:10]) or 'none'}; nothing was written"
+            )

@@ -21,8 +21,9 @@ CALENDARS = {
 }
 
 
-def run_scheduled(settings: Settings, kind: str, params: dict,
-                  logical_date: datetime | None) -> dict:
+def run_scheduled(
+    settings: Settings, kind: str, params: dict, logical_date: datetime | None
+) -> dict:
     """Export the `period` param, else the last period of the kind ended before the run."""
     import pendulum  # Airflow's date library: only a scheduled run needs it
 
@@ -35,5 +36,10 @@ def run_scheduled(settings: Settings, kind: str, params: dict,
         raise UsageError("a run needs a period param or a logical date")
     result = export_period(settings, period, params.get("region"))
     log.info("%s", result.message)
-    return {"period": period, "status": result.status, "version": result.stem,
-            "folder": str(result.folder), "changed_cells": result.changes}
+    return {
+        "period": period,
+        "status": result.status,
+        "version": result.stem,
+        "folder": str(result.folder),
+        "changed_cells": result.changes,
+    }

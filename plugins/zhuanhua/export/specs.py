@@ -35,23 +35,44 @@ def table_specs(city: str) -> tuple[TableSpec, ...]:
     owner_groups = tuple(codes.code_list("owner_group"))
     return (
         TableSpec(1, "总体情况", "项目", (TOTAL,), CONTRACT_COLUMNS),
-        _contract_table(2, "按合同类型", "合同类型", tuple(codes.values("contract_types",
-                                                                         "contract_type"))),
-        _contract_table(3, "按技术领域", "技术领域", _ordered("technology_fields",
-                                                             "technology_field")),
-        _contract_table(4, "按卖方性质", "卖方性质", _ordered("reporting_groups",
-                                                             "reporting_group")),
+        _contract_table(
+            2, "按合同类型", "合同类型", tuple(codes.values("contract_types", "contract_type"))
+        ),
+        _contract_table(
+            3, "按技术领域", "技术领域", _ordered("technology_fields", "technology_field")
+        ),
+        _contract_table(
+            4, "按卖方性质", "卖方性质", _ordered("reporting_groups", "reporting_group")
+        ),
         _contract_table(5, "按区县", "区县", counties),
-        _contract_table(6, "技术流向", "技术流向", _ordered("technology_flows",
-                                                                     "technology_flow")),
+        _contract_table(6, "技术流向", "技术流向", _ordered("technology_flows", "technology_flow")),
         _contract_table(7, "知识产权", "知识产权类型", _ordered("ip_types", "ip_type")),
-        TableSpec(8, "科技金融", "贷款产品", (*products, IP_PLEDGE, TOTAL),
-                  (Column("笔数", "count"), Column("贷款金额（万元）", "amount"),
-                   Column("企业数", "distinct")), products),
-        TableSpec(9, "专利转化", "权利人类型", (*owner_groups, TOTAL),
-                  (Column("转让件数", "count"), Column("许可件数", "count"),
-                   Column("质押件数", "count")), owner_groups),
-        TableSpec(10, "转化链", "转化环节", CHAIN_STAGES,
-                  (Column("件数", "count"), Column("金额（万元）", "amount")),
-                  blank=frozenset({(CHAIN_STAGES[0], "金额（万元）")})),  # a grant has no amount
+        TableSpec(
+            8,
+            "科技金融",
+            "贷款产品",
+            (*products, IP_PLEDGE, TOTAL),
+            (
+                Column("笔数", "count"),
+                Column("贷款金额（万元）", "amount"),
+                Column("企业数", "distinct"),
+            ),
+            products,
+        ),
+        TableSpec(
+            9,
+            "专利转化",
+            "权利人类型",
+            (*owner_groups, TOTAL),
+            (Column("转让件数", "count"), Column("许可件数", "count"), Column("质押件数", "count")),
+            owner_groups,
+        ),
+        TableSpec(
+            10,
+            "转化链",
+            "转化环节",
+            CHAIN_STAGES,
+            (Column("件数", "count"), Column("金额（万元）", "amount")),
+            blank=frozenset({(CHAIN_STAGES[0], "金额（万元）")}),
+        ),  # a grant has no amount
     )

@@ -93,8 +93,9 @@ def compute(spec: TableSpec, contributions: list[Contribution]) -> Table:
     exact: dict[tuple[str, str], Decimal | None] = {}
     for row in spec.rows:
         for column in spec.columns:
-            exact[row, column.header] = (None if (row, column.header) in spec.blank
-                                         else _exact(column, row, sums, distinct))
+            exact[row, column.header] = (
+                None if (row, column.header) in spec.blank else _exact(column, row, sums, distinct)
+            )
     return Table(spec, exact)
 
 

@@ -40,8 +40,11 @@ class Version:
 
 
 def latest(out: Path, prefix: str) -> Version | None:
-    numbers = [int(m.group(1)) for path in out.glob(f"{prefix}_v*.json")
-               if (m := re.fullmatch(rf"{re.escape(prefix)}_v(\d+)\.json", path.name))]
+    numbers = [
+        int(m.group(1))
+        for path in out.glob(f"{prefix}_v*.json")
+        if (m := re.fullmatch(rf"{re.escape(prefix)}_v(\d+)\.json", path.name))
+    ]
     return Version(out, prefix, max(numbers)) if numbers else None
 
 
@@ -51,8 +54,12 @@ def cells(tables: dict[str, bytes]) -> dict[tuple[str, str, str], str]:
     for name, data in tables.items():
         header, *rows = read_csv(data)
         for row in rows:
-            found.update({(name, row[0], column): value
-                          for column, value in zip(header[1:], row[1:], strict=True)})
+            found.update(
+                {
+                    (name, row[0], column): value
+                    for column, value in zip(header[1:], row[1:], strict=True)
+                }
+            )
     return found
 
 
@@ -61,13 +68,16 @@ def records(data: bytes) -> dict[tuple, tuple[str, str]]:
     header, *rows = read_csv(data)
     if tuple(header) != RECORD_HEADERS:
         raise ExportRefused(f"not a record list of an export (header {header})")
-    return {(t, r, c, record, scope): (value, note)
-            for t, r, c, record, value, scope, note in rows}
+    return {(t, r, c, record, scope): (value, note) for t, r, c, record, value, scope, note in rows}
 
 
-def change_list(old_tables: dict[str, bytes], new_tables: dict[str, bytes],
-                old_records: bytes, new_records: bytes,
-                tables: dict[str, Table]) -> list[list[str]]:
+def change_list(
+    old_tables: dict[str, bytes],
+    new_tables: dict[str, bytes],
+    old_records: bytes,
+    new_records: bytes,
+    tables: dict[str, Table],
+) -> list[list[str]]:
     """Each moved cell with the records whose part in it changed (new, gone, other value)."""
     before, after = cells(old_tables), cells(new_tables)
     then, now = records(old_records), records(new_records)
@@ -78,8 +88,9 @@ def change_list(old_tables: dict[str, bytes], new_tables: dict[str, bytes],
         table, row, column = key
         causes = _causes(then, now, table, row, _source_column(tables[table], column))
         for record, what, note in causes or [("", "", "")]:
-            changes.append([table, row, column, before.get(key, ""), after.get(key, ""),
-                            record, what, note])
+            changes.append(
+                [table, row, column, before.get(key, ""), after.get(key, ""), record, what, note]
+            )
     return changes
 
 
@@ -87,8 +98,11 @@ def _position(tables: dict[str, Table], key: tuple[str, str, str]) -> tuple:
     """Tables, rows and columns in the order the feed prints them."""
     spec = tables[key[0]].spec
     headers = [c.header for c in spec.columns]
-    return (spec.number, spec.rows.index(key[1]) if key[1] in spec.rows else len(spec.rows),
-            headers.index(key[2]) if key[2] in headers else len(headers))
+    return (
+        spec.number,
+        spec.rows.index(key[1]) if key[1] in spec.rows else len(spec.rows),
+        headers.index(key[2]) if key[2] in headers else len(headers),
+    )
 
 
 def _source_column(table: Table, header: str) -> str:
@@ -103,7 +117,7 @@ def _causes(then: dict, now: dict, table: str, row: str, column: str) -> list[tu
         old, new = then.get(key), now.get(key)
         if old is not None and new is not None and old[0] == new[0]:
             continue
-        what = ("新增" if old is None else "移除" if new is None else f"{old[0]} → {new[0]}")
+        what = "新增" if old is None else "移除" if new is None else f"{old[0]} → {new[0]}"
         if key[4] == BASE:
             what = f"上年同期：{what}"
         causes.append((key[3], what, (new or old)[1]))

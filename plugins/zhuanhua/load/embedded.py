@@ -29,7 +29,6 @@ DATABASES = ("warehouse", "airflow")
 SERVICE_ACCOUNT = "zhuanhua-pg"  # the OS user that runs the server when we are root
 
 
-
 @dataclass(frozen=True)
 class EmbeddedServer:
     home: Path
@@ -69,8 +68,18 @@ class EmbeddedServer:
             self._write_state(port)
             options = f"-h 127.0.0.1 -p {port} -c unix_socket_directories='' -c fsync=off"
             done = self._pg(
-                "pg_ctl", "start", "-w", "-t", "60", "-D", str(self.pgdata),
-                "-l", str(self.log_file), "-o", options, check=False,
+                "pg_ctl",
+                "start",
+                "-w",
+                "-t",
+                "60",
+                "-D",
+                str(self.pgdata),
+                "-l",
+                str(self.log_file),
+                "-o",
+                options,
+                check=False,
             )
             if done.returncode != 0:
                 raise EmbeddedDbError(
@@ -92,8 +101,14 @@ class EmbeddedServer:
         self.pgdata.mkdir(parents=True)
         _hand_over(self.home, self.pgdata)
         self._pg(
-            "initdb", "-D", str(self.pgdata), "-U", SUPERUSER, "--auth=trust",
-            "--encoding=UTF8", "--locale=C.UTF-8",
+            "initdb",
+            "-D",
+            str(self.pgdata),
+            "-U",
+            SUPERUSER,
+            "--auth=trust",
+            "--encoding=UTF8",
+            "--locale=C.UTF-8",
         )
 
     def _create_databases(self) -> None:
@@ -134,8 +149,11 @@ class EmbeddedServer:
         if os.geteuid() == 0:
             kwargs = {"user": SERVICE_ACCOUNT, "group": _service_group()}
         done = subprocess.run(
-            [str(self.bin_dir / tool), *args], capture_output=True, text=True,
-            cwd="/", **kwargs,
+            [str(self.bin_dir / tool), *args],
+            capture_output=True,
+            text=True,
+            cwd="/",
+            **kwargs,
         )
         if check and done.returncode != 0:
             raise EmbeddedDbError(f"{tool} failed: {done.stderr.strip() or done.stdout.strip()}")
@@ -165,9 +183,16 @@ def _hand_over(home: Path, pgdata: Path) -> None:
         pwd.getpwnam(SERVICE_ACCOUNT)
     except KeyError:
         subprocess.run(
-            ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin",
-             SERVICE_ACCOUNT],
-            check=True, capture_output=True,
+            [
+                "useradd",
+                "--system",
+                "--no-create-home",
+                "--shell",
+                "/usr/sbin/nologin",
+                SERVICE_ACCOUNT,
+            ],
+            check=True,
+            capture_output=True,
         )
     entry = pwd.getpwnam(SERVICE_ACCOUNT)
     os.chown(pgdata, entry.pw_uid, entry.pw_gid)

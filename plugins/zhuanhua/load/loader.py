@@ -70,18 +70,26 @@ class FileVersion:
     def counts(self) -> dict[str, int]:
         rejected = self.rejected()
         received = len(self.table.rows)
-        return {"rows_received": received, "rows_loaded": received - len(rejected),
-                "rows_quarantined": len(rejected),
-                "rows_warned": sum(1 for i in self.failures if i not in rejected)}
+        return {
+            "rows_received": received,
+            "rows_loaded": received - len(rejected),
+            "rows_quarantined": len(rejected),
+            "rows_warned": sum(1 for i in self.failures if i not in rejected),
+        }
 
 
-def load_file(conn: psycopg.Connection, feed: Feed, landed: LandedFile, data: bytes,
-              settings: Settings) -> BatchOutcome:
+def load_file(
+    conn: psycopg.Connection, feed: Feed, landed: LandedFile, data: bytes, settings: Settings
+) -> BatchOutcome:
     return load_files(conn, feed, [(landed, data)], settings)[0]
 
 
-def load_files(conn: psycopg.Connection, feed: Feed, files: Iterable[tuple[LandedFile, bytes]],
-               settings: Settings) -> list[BatchOutcome]:
+def load_files(
+    conn: psycopg.Connection,
+    feed: Feed,
+    files: Iterable[tuple[LandedFile, bytes]],
+    settings: Settings,
+) -> list[BatchOutcome]:
     """Load in the order given; versions already in the ledger are skipped.
 
     A file with more than `settings.hold_share` of its rows failing is held whole: that is
@@ -108,8 +116,9 @@ def load_files(conn: psycopg.Connection, feed: Feed, files: Iterable[tuple[Lande
     return [outcomes[name] for name in order]
 
 
-def _read(conn: psycopg.Connection, feed: Feed, landed: LandedFile,
-          data: bytes) -> FileVersion | None:
+def _read(
+    conn: psycopg.Connection, feed: Feed, landed: LandedFile, data: bytes
+) -> FileVersion | None:
     sha256 = hashlib.sha256(data).hexdigest()
     known = conn.execute(
         "select 1 from raw.batch_ledger where feed = %s and file_name = %s and sha256 = %s",
@@ -137,23 +146,24 @@ def _chunks(versions: list[FileVersion]) -> Iterator[list[FileVersion]]:
         yield chunk
 
 
-def _check(conn: psycopg.Connection, feed: Feed, chunk: list[FileVersion],
-           settings: Settings) -> None:
+def _check(
+    conn: psycopg.Connection, feed: Feed, chunk: list[FileVersion], settings: Settings
+) -> None:
     """Type and validate the chunk's rows as one frame; results go back to each file."""
     typed, failures = typed_frame(feed, _raw_frame(feed, chunk))
     offset = 0
     for version in chunk:
         for position, problem in version.table.broken.items():
-            failures[offset + position] = [
-                Failure(f"{feed.name}.line_readable", "line", problem)]
+            failures[offset + position] = [Failure(f"{feed.name}.line_readable", "line", problem)]
         offset += len(version.table.rows)
     check_rows(conn, feed, typed, failures, settings)
     offset = 0
     for version in chunk:
         size = len(version.table.rows)
-        version.typed = typed.iloc[offset:offset + size].reset_index(drop=True)
-        version.failures = {p - offset: fs for p, fs in failures.items()
-                            if offset <= p < offset + size}
+        version.typed = typed.iloc[offset : offset + size].reset_index(drop=True)
+        version.failures = {
+            p - offset: fs for p, fs in failures.items() if offset <= p < offset + size
+        }
         offset += size
 
 
@@ -164,19 +174,25 @@ def _raw_frame(feed: Feed, chunk: list[FileVersion]) -> pd.DataFrame:
     for version in chunk:
         table = version.table
         index = [table.columns.index(n) if n in table.columns else None for n in names]
-        records += [[values[i] if i is not None else None for i in index]
-                    for _, values, _ in table.rows]
+        records += [
+            [values[i] if i is not None else None for i in index] for _, values, _ in table.rows
+        ]
         files += [version.landed.name] * len(table.rows)
         dates += [version.landed.business_date] * len(table.rows)
-    return with_file_columns(pd.DataFrame(records, columns=names, dtype=object), feed, files,
-                             dates)
+    return with_file_columns(pd.DataFrame(records, columns=names, dtype=object), feed, files, dates)
 
 
 def _commit(conn: psycopg.Connection, version: FileVersion, hold_share: float) -> BatchOutcome:
     feed, landed = version.feed, version.landed
-    base = {"feed": feed.name, "file_name": landed.name, "file_url": landed.url,
-            "size_bytes": version.size, "sha256": version.sha256,
-            "business_date": landed.business_date, "started_at": version.started_at}
+    base = {
+        "feed": feed.name,
+        "file_name": landed.name,
+        "file_url": landed.url,
+        "size_bytes": version.size,
+        "sha256": version.sha256,
+        "business_date": landed.business_date,
+        "started_at": version.started_at,
+    }
     if version.table is None:
         with conn.transaction():
             _insert_ledger(conn, {**base, "status": "rejected", "error": version.error})
@@ -187,9 +203,16 @@ def _commit(conn: psycopg.Connection, version: FileVersion, hold_share: float) -
     if received >= HOLD_MIN_ROWS and bad > hold_share * received:
         return _hold(conn, version, base, counts)
     with conn.transaction():
-        batch_id = _insert_ledger(conn, {
-            **base, "status": "loaded", "encoding": version.table.encoding,
-            "extra_columns": version.table.extra_headers, **counts})
+        batch_id = _insert_ledger(
+            conn,
+            {
+                **base,
+                "status": "loaded",
+                "encoding": version.table.encoding,
+                "extra_columns": version.table.extra_headers,
+                **counts,
+            },
+        )
         _supersede_earlier(conn, feed, landed.name, batch_id)
         _copy_raw(conn, feed, batch_id, version.table)
         _copy_checked(conn, batch_id, version)
@@ -201,41 +224,59 @@ def _row_count_warning(conn: psycopg.Connection, version: FileVersion) -> list[s
     """A batch rule: a row count far from the recent files of the same feed (and bank)."""
     feed, name = version.feed, version.landed.name
     same_sender = feed.fields_from_name(name)
-    recent = [n for (n, file_name) in conn.execute(
-        """select rows_received, file_name from raw.batch_ledger
+    recent = [
+        n
+        for (n, file_name) in conn.execute(
+            """select rows_received, file_name from raw.batch_ledger
            where feed = %s and status = 'loaded' and business_date < %s
            order by business_date desc limit %s""",
-        (feed.name, version.landed.business_date, RECENT_VERSIONS * 4))
-        if feed.fields_from_name(file_name) == same_sender][:RECENT_VERSIONS]
+            (feed.name, version.landed.business_date, RECENT_VERSIONS * 4),
+        )
+        if feed.fields_from_name(file_name) == same_sender
+    ][:RECENT_VERSIONS]
     if len(recent) < 5:
         return []
     average = sum(recent) / len(recent)
     count = len(version.table.rows)
     if average >= HOLD_MIN_ROWS and not average / COUNT_FACTOR <= count <= average * COUNT_FACTOR:
-        return [f"{name}: {count} rows against {average:.0f} on average in the last "
-                f"{len(recent)} files: check the export is complete (warning)"]
+        return [
+            f"{name}: {count} rows against {average:.0f} on average in the last "
+            f"{len(recent)} files: check the export is complete (warning)"
+        ]
     return []
 
 
-def _hold(conn: psycopg.Connection, version: FileVersion, base: dict,
-          counts: dict[str, int]) -> BatchOutcome:
+def _hold(
+    conn: psycopg.Connection, version: FileVersion, base: dict, counts: dict[str, int]
+) -> BatchOutcome:
     """Keep the rows as received, load none, and say why: the run then fails loudly."""
     rules: dict[str, int] = {}
     for position in version.rejected():
         for failure in version.failures[position]:
             rules[failure.rule] = rules.get(failure.rule, 0) + 1
     top = ", ".join(f"{rule} ({n})" for rule, n in sorted(rules.items(), key=lambda x: -x[1])[:3])
-    error = (f"{version.landed.name}: held whole: {counts['rows_quarantined']} of "
-             f"{counts['rows_received']} rows fail the checks, more than the allowed share; "
-             f"most often {top}. Ask the sender for a corrected file.")
+    error = (
+        f"{version.landed.name}: held whole: {counts['rows_quarantined']} of "
+        f"{counts['rows_received']} rows fail the checks, more than the allowed share; "
+        f"most often {top}. Ask the sender for a corrected file."
+    )
     with conn.transaction():
-        batch_id = _insert_ledger(conn, {
-            **base, "status": "held", "encoding": version.table.encoding, "error": error,
-            "extra_columns": version.table.extra_headers,
-            "rows_received": counts["rows_received"], "rows_held": counts["rows_received"]})
+        batch_id = _insert_ledger(
+            conn,
+            {
+                **base,
+                "status": "held",
+                "encoding": version.table.encoding,
+                "error": error,
+                "extra_columns": version.table.extra_headers,
+                "rows_received": counts["rows_received"],
+                "rows_held": counts["rows_received"],
+            },
+        )
         _copy_raw(conn, version.feed, batch_id, version.table)
-    return BatchOutcome(version.landed.name, "held", rows_received=counts["rows_received"],
-                        error=error)
+    return BatchOutcome(
+        version.landed.name, "held", rows_received=counts["rows_received"], error=error
+    )
 
 
 def _insert_ledger(conn: psycopg.Connection, values: dict) -> int:
@@ -248,12 +289,15 @@ def _insert_ledger(conn: psycopg.Connection, values: dict) -> int:
 
 
 def _supersede_earlier(conn: psycopg.Connection, feed: Feed, file_name: str, batch_id: int) -> None:
-    earlier = [r[0] for r in conn.execute(
-        """update raw.batch_ledger set status = 'superseded', superseded_by = %s
+    earlier = [
+        r[0]
+        for r in conn.execute(
+            """update raw.batch_ledger set status = 'superseded', superseded_by = %s
            where feed = %s and file_name = %s and batch_id <> %s and status <> 'superseded'
            returning batch_id""",
-        (batch_id, feed.name, file_name, batch_id),
-    )]
+            (batch_id, feed.name, file_name, batch_id),
+        )
+    ]
     if earlier:
         conn.execute(f"delete from checked.{feed.name} where batch_id = any(%s)", (earlier,))
         conn.execute(
@@ -272,8 +316,14 @@ def _copy_raw(conn: psycopg.Connection, feed: Feed, batch_id: int, table: RawTab
     columns = ", ".join(["batch_id", "row_no", *table.columns, "extra"])
     with conn.cursor().copy(f"copy raw.{feed.name} ({columns}) from stdin") as copy:
         for number, values, extras in table.rows:
-            copy.write_row([batch_id, number, *values,
-                            json.dumps(extras, ensure_ascii=False) if extras else None])
+            copy.write_row(
+                [
+                    batch_id,
+                    number,
+                    *values,
+                    json.dumps(extras, ensure_ascii=False) if extras else None,
+                ]
+            )
 
 
 def _copy_checked(conn: psycopg.Connection, batch_id: int, version: FileVersion) -> None:
@@ -282,8 +332,7 @@ def _copy_checked(conn: psycopg.Connection, batch_id: int, version: FileVersion)
     numbers = version.row_numbers
     columns = ", ".join(["batch_id", "row_no", *names])
     with conn.cursor().copy(f"copy checked.{version.feed.name} ({columns}) from stdin") as copy:
-        for position, values in enumerate(version.typed[names].itertuples(index=False,
-                                                                          name=None)):
+        for position, values in enumerate(version.typed[names].itertuples(index=False, name=None)):
             if position not in rejected:
                 copy.write_row([batch_id, numbers[position], *values])
 
@@ -304,13 +353,18 @@ def _copy_quarantine(conn: psycopg.Connection, batch_id: int, version: FileVersi
             else:
                 record = {headers[n]: v for n, v in zip(table.columns, values, strict=True)}
                 record |= extras
-            copy.write_row([
-                feed.name, batch_id, number,
-                "|".join([*key_prefix, *(str(values[p] or "") for p in key_positions)]),
-                json.dumps(record, ensure_ascii=False),
-                json.dumps([f.as_dict() for f in version.failures[position]],
-                           ensure_ascii=False),
-            ])
+            copy.write_row(
+                [
+                    feed.name,
+                    batch_id,
+                    number,
+                    "|".join([*key_prefix, *(str(values[p] or "") for p in key_positions)]),
+                    json.dumps(record, ensure_ascii=False),
+                    json.dumps(
+                        [f.as_dict() for f in version.failures[position]], ensure_ascii=False
+                    ),
+                ]
+            )
     warn = 'batch_id, row_no, rule, "column", message'
     with conn.cursor().copy(f"copy quarantine.warning ({warn}) from stdin") as copy:
         for position, failures in version.failures.items():

@@ -33,7 +33,6 @@ from quarantine.held_row q join raw.batch_ledger l using (batch_id)
 """
 
 
-
 @dataclass(frozen=True)
 class Recheck:
     id: int
@@ -41,18 +40,28 @@ class Recheck:
     failures: list[Failure]
 
 
-def list_rows(conn: psycopg.Connection, status: str | None = None,
-              feed: str | None = None) -> list[dict]:
-    rows = conn.cursor(row_factory=dict_row).execute(
-        _LISTED + """ where (%(status)s::text is null or q.status = %(status)s)
+def list_rows(
+    conn: psycopg.Connection, status: str | None = None, feed: str | None = None
+) -> list[dict]:
+    rows = (
+        conn.cursor(row_factory=dict_row)
+        .execute(
+            _LISTED
+            + """ where (%(status)s::text is null or q.status = %(status)s)
                       and (%(feed)s::text is null or q.feed = %(feed)s) order by q.id""",
-        {"status": status, "feed": feed}).fetchall()
+            {"status": status, "feed": feed},
+        )
+        .fetchall()
+    )
     return [_public(row) for row in rows]
 
 
 def show(conn: psycopg.Connection, held_id: int) -> dict:
-    row = conn.cursor(row_factory=dict_row).execute(
-        _LISTED + " where q.id = %s", (held_id,)).fetchone()
+    row = (
+        conn.cursor(row_factory=dict_row)
+        .execute(_LISTED + " where q.id = %s", (held_id,))
+        .fetchone()
+    )
     if row is None:
         raise NotHeld(f"no quarantined row with id {held_id}")
     return _public(row)
@@ -71,26 +80,34 @@ def waive(conn: psycopg.Connection, held_id: int, reason: str, settings: Setting
     return outcome
 
 
-def release_resolved(conn: psycopg.Connection, loaded_feed: str,
-                     settings: Settings) -> list[Recheck]:
+def release_resolved(
+    conn: psycopg.Connection, loaded_feed: str, settings: Settings
+) -> list[Recheck]:
     """After a load: re-check rows held only for a reference this feed may have brought."""
     feed = RESOLVES.get(loaded_feed)
     if feed is None:
         return []
-    ids = [i for (i,) in conn.execute(
-        """select id from quarantine.held_row
+    ids = [
+        i
+        for (i,) in conn.execute(
+            """select id from quarantine.held_row
            where feed = %s and status = 'held'
              and not exists (select 1 from jsonb_array_elements(failures) f
                              where f ->> 'rule' <> %s)""",
-        (feed, f"{feed}.unknown_reference"))]
+            (feed, f"{feed}.unknown_reference"),
+        )
+    ]
     return [r for r in release(conn, ids, settings) if r.passed] if ids else []
 
 
-def _resolve(conn: psycopg.Connection, held_ids: list[int], waive_reason: str | None,
-             settings: Settings) -> list[Recheck]:
-    held = conn.cursor(row_factory=dict_row).execute(
-        _LISTED + " where q.id = any(%s) and q.status = 'held' order by q.id",
-        (held_ids,)).fetchall()
+def _resolve(
+    conn: psycopg.Connection, held_ids: list[int], waive_reason: str | None, settings: Settings
+) -> list[Recheck]:
+    held = (
+        conn.cursor(row_factory=dict_row)
+        .execute(_LISTED + " where q.id = any(%s) and q.status = 'held' order by q.id", (held_ids,))
+        .fetchall()
+    )
     missing = set(held_ids) - {h["id"] for h in held}
     if missing:
         raise NotHeld(f"not held (unknown, or already resolved): {sorted(missing)}")
@@ -101,8 +118,13 @@ def _resolve(conn: psycopg.Connection, held_ids: list[int], waive_reason: str | 
     return outcomes
 
 
-def _resolve_feed(conn: psycopg.Connection, feed: Feed, held: list[dict],
-                  waive_reason: str | None, settings: Settings) -> list[Recheck]:
+def _resolve_feed(
+    conn: psycopg.Connection,
+    feed: Feed,
+    held: list[dict],
+    waive_reason: str | None,
+    settings: Settings,
+) -> list[Recheck]:
     typed, failures = _recheck(conn, feed, held, settings)
     outcomes = []
     with conn.transaction():
@@ -114,19 +136,24 @@ def _resolve_feed(conn: psycopg.Connection, feed: Feed, held: list[dict],
                 conn.execute(
                     """update quarantine.held_row set status = %s, resolved_at = now(),
                        last_seen = now(), waiver_reason = %s where id = %s""",
-                    ("waived" if waive_reason and not passed else "released",
-                     waive_reason if not passed else None, row["id"]))
+                    (
+                        "waived" if waive_reason and not passed else "released",
+                        waive_reason if not passed else None,
+                        row["id"],
+                    ),
+                )
             else:
                 conn.execute(
-                    "update quarantine.held_row set failures = %s, last_seen = now() "
-                    "where id = %s",
-                    (json.dumps([f.as_dict() for f in found], ensure_ascii=False), row["id"]))
+                    "update quarantine.held_row set failures = %s, last_seen = now() where id = %s",
+                    (json.dumps([f.as_dict() for f in found], ensure_ascii=False), row["id"]),
+                )
             outcomes.append(Recheck(row["id"], passed, found))
     return outcomes
 
 
-def _recheck(conn: psycopg.Connection, feed: Feed, held: list[dict],
-             settings: Settings) -> tuple[pd.DataFrame, dict[int, list[Failure]]]:
+def _recheck(
+    conn: psycopg.Connection, feed: Feed, held: list[dict], settings: Settings
+) -> tuple[pd.DataFrame, dict[int, list[Failure]]]:
     raw, broken = _raw_rows(conn, feed, held)
     typed, failures = typed_frame(feed, raw)
     for position, problem in broken.items():
@@ -135,51 +162,67 @@ def _recheck(conn: psycopg.Connection, feed: Feed, held: list[dict],
     return typed, failures
 
 
-def _raw_rows(conn: psycopg.Connection, feed: Feed,
-              held: list[dict]) -> tuple[pd.DataFrame, dict[int, str]]:
+def _raw_rows(
+    conn: psycopg.Connection, feed: Feed, held: list[dict]
+) -> tuple[pd.DataFrame, dict[int, str]]:
     """The held rows as first received, with their file's date and name fields."""
     names = [c.name for c in feed.columns]
     records, broken = [], {}
     for position, row in enumerate(held):
         if feed.format == "jsonl":
-            (line,) = conn.execute(f"select line from raw.{feed.name} "
-                                   "where batch_id = %s and row_no = %s",
-                                   (row["batch_id"], row["row"])).fetchone()
+            (line,) = conn.execute(
+                f"select line from raw.{feed.name} where batch_id = %s and row_no = %s",
+                (row["batch_id"], row["row"]),
+            ).fetchone()
             table = read_jsonl(feed, line.encode("utf-8"))
             records.append(table.rows[0][1])
             if table.broken:
                 broken[position] = table.broken[0]
         else:
-            values = conn.execute(f"select {', '.join(names)} from raw.{feed.name} "
-                                  "where batch_id = %s and row_no = %s",
-                                  (row["batch_id"], row["row"])).fetchone()
+            values = conn.execute(
+                f"select {', '.join(names)} from raw.{feed.name} "
+                "where batch_id = %s and row_no = %s",
+                (row["batch_id"], row["row"]),
+            ).fetchone()
             records.append(list(values))
     frame = pd.DataFrame(records, columns=names, dtype=object)
-    return with_file_columns(frame, feed, [h["file"] for h in held],
-                             [h["business_date"] for h in held]), broken
+    return with_file_columns(
+        frame, feed, [h["file"] for h in held], [h["business_date"] for h in held]
+    ), broken
 
 
 def _load(conn: psycopg.Connection, feed: Feed, row: dict, typed: pd.Series) -> None:
     names = checked_columns(feed)
     marks = ", ".join(["%s"] * (len(names) + 2))
     values = [None if pd.isna(v) else v for v in typed[names]]
-    conn.execute(f"insert into checked.{feed.name} (batch_id, row_no, {', '.join(names)}) "
-                 f"values ({marks})", [row["batch_id"], row["row"], *values])
+    conn.execute(
+        f"insert into checked.{feed.name} (batch_id, row_no, {', '.join(names)}) values ({marks})",
+        [row["batch_id"], row["row"], *values],
+    )
     conn.execute(
         """update raw.batch_ledger set rows_loaded = rows_loaded + 1,
-           rows_quarantined = rows_quarantined - 1 where batch_id = %s""", (row["batch_id"],))
+           rows_quarantined = rows_quarantined - 1 where batch_id = %s""",
+        (row["batch_id"],),
+    )
 
 
 def _public(row: dict) -> dict:
     """What `quarantine list --json` promises: id, feed, file, row, key, status, rules."""
     return {
-        "id": row["id"], "feed": row["feed"], "file": row["file"], "row": row["row"],
-        "key": row["key"], "status": row["status"],
-        "rules": [{k: f[k] for k in ("rule", "column", "message", "severity")}
-                  for f in row["rules"]],
-        "record": row["record"], "first_seen": row["first_seen"].isoformat(),
+        "id": row["id"],
+        "feed": row["feed"],
+        "file": row["file"],
+        "row": row["row"],
+        "key": row["key"],
+        "status": row["status"],
+        "rules": [
+            {k: f[k] for k in ("rule", "column", "message", "severity")} for f in row["rules"]
+        ],
+        "record": row["record"],
+        "first_seen": row["first_seen"].isoformat(),
         "last_seen": row["last_seen"].isoformat(),
         "resolved_at": row["resolved_at"].isoformat() if row["resolved_at"] else None,
-        "waiver_reason": row["waiver_reason"], "batch_id": row["batch_id"],
+        "waiver_reason": row["waiver_reason"],
+        "batch_id": row["batch_id"],
         "business_date": row["business_date"].isoformat(),
     }

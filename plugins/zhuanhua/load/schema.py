@@ -9,9 +9,16 @@ import psycopg
 
 from zhuanhua.domain.feeds import FEEDS, Feed, Kind
 
-SQL_TYPES = {Kind.TEXT: "text", Kind.CODE: "text", Kind.DATE: "date",
-             Kind.AMOUNT: "numeric(20, 6)", Kind.DECIMAL: "numeric(20, 6)",
-             Kind.PATENT_NO: "text", Kind.TIMESTAMP: "timestamptz", Kind.JSON: "jsonb"}
+SQL_TYPES = {
+    Kind.TEXT: "text",
+    Kind.CODE: "text",
+    Kind.DATE: "date",
+    Kind.AMOUNT: "numeric(20, 6)",
+    Kind.DECIMAL: "numeric(20, 6)",
+    Kind.PATENT_NO: "text",
+    Kind.TIMESTAMP: "timestamptz",
+    Kind.JSON: "jsonb",
+}
 
 
 def ensure_schema(conn: psycopg.Connection) -> None:
@@ -36,8 +43,9 @@ def raw_columns(feed: Feed) -> list[str]:
 
 
 def raw_table_ddl(feed: Feed) -> str:
-    columns = ",\n".join(f"    {name} {'jsonb' if name == 'extra' else 'text'}"
-                         for name in raw_columns(feed))
+    columns = ",\n".join(
+        f"    {name} {'jsonb' if name == 'extra' else 'text'}" for name in raw_columns(feed)
+    )
     return f"""
 create table if not exists raw.{feed.name} (
     batch_id  bigint not null references raw.batch_ledger (batch_id),
@@ -55,8 +63,12 @@ def checked_columns(feed: Feed) -> list[str]:
 
 
 def checked_table_ddl(feed: Feed) -> str:
-    columns = ",\n".join([*(f"    {name} text" for name in feed.file_fields),
-                           *(f"    {c.name} {SQL_TYPES[c.kind]}" for c in feed.columns)])
+    columns = ",\n".join(
+        [
+            *(f"    {name} text" for name in feed.file_fields),
+            *(f"    {c.name} {SQL_TYPES[c.kind]}" for c in feed.columns),
+        ]
+    )
     return f"""
 create table if not exists checked.{feed.name} (
     batch_id      bigint not null references raw.batch_ledger (batch_id),

@@ -28,18 +28,29 @@ log = logging.getLogger(__name__)
 
 # What to do, by the task that failed (first matching prefix wins).
 ACTIONS = (
-    ("load_", "A feed file could not be loaded whole. Read the error: a file held for too many "
-              "bad rows is listed by `zhuanhua quarantine list`; ask the sender for a corrected "
-              "file or release the rows, then `zhuanhua run --date {date}`."),
-    (f"{WAREHOUSE_GROUP}.", "A dbt model or test failed. The task's log names the model and the "
-                         "failing test; fix the model or the data, then clear the task in "
-                         "Airflow (or `zhuanhua run --date {date}`)."),
-    ("export", "The provincial export stopped; its log says why (missing files or a failed "
-               "reconciliation). See docs/operations.md, 'The provincial exports'."),
+    (
+        "load_",
+        "A feed file could not be loaded whole. Read the error: a file held for too many "
+        "bad rows is listed by `zhuanhua quarantine list`; ask the sender for a corrected "
+        "file or release the rows, then `zhuanhua run --date {date}`.",
+    ),
+    (
+        f"{WAREHOUSE_GROUP}.",
+        "A dbt model or test failed. The task's log names the model and the "
+        "failing test; fix the model or the data, then clear the task in "
+        "Airflow (or `zhuanhua run --date {date}`).",
+    ),
+    (
+        "export",
+        "The provincial export stopped; its log says why (missing files or a failed "
+        "reconciliation). See docs/operations.md, 'The provincial exports'.",
+    ),
 )
-TRANSIENT_ACTION = ("The {what} was unreachable through every retry. Check that it is up, "
-                    "then clear the task in Airflow or run `zhuanhua run --date {date}`: "
-                    "re-running loads nothing twice.")
+TRANSIENT_ACTION = (
+    "The {what} was unreachable through every retry. Check that it is up, "
+    "then clear the task in Airflow or run `zhuanhua run --date {date}`: "
+    "re-running loads nothing twice."
+)
 
 
 @dataclass
@@ -76,17 +87,32 @@ def on_task_failure(context) -> None:
     ti = context["ti"]
     error = context.get("exception")
     day = _business_date(context)
-    details = {"dag": ti.dag_id, "task": ti.task_id, "business date": day,
-               "run": context.get("run_id") or ti.run_id, "try": str(ti.try_number),
-               "error": _first_line(error)}
-    send(Alert("failure", f"Zhuanhua: {ti.dag_id}.{ti.task_id} failed ({day})", details,
-               action_for(ti.task_id, error, day)), load_settings())
+    details = {
+        "dag": ti.dag_id,
+        "task": ti.task_id,
+        "business date": day,
+        "run": context.get("run_id") or ti.run_id,
+        "try": str(ti.try_number),
+        "error": _first_line(error),
+    }
+    send(
+        Alert(
+            "failure",
+            f"Zhuanhua: {ti.dag_id}.{ti.task_id} failed ({day})",
+            details,
+            action_for(ti.task_id, error, day),
+        ),
+        load_settings(),
+    )
 
 
 def action_for(task_id: str, error: BaseException | None, day: str) -> str:
     if error is not None and is_transient(error):
-        what = ("landing area" if isinstance(error, LandingUnreachable)
-                else "warehouse database or the network to it")
+        what = (
+            "landing area"
+            if isinstance(error, LandingUnreachable)
+            else "warehouse database or the network to it"
+        )
         return TRANSIENT_ACTION.format(what=what, date=day)
     for prefix, action in ACTIONS:
         if task_id.startswith(prefix):
@@ -109,8 +135,9 @@ def _post_webhook(alert: Alert, settings: Settings) -> None:
     if not url:
         return
     body = json.dumps({**asdict(alert), "text": alert.text}, ensure_ascii=False).encode()
-    request = urllib.request.Request(url, data=body, method="POST",
-                                     headers={"Content-Type": "application/json; charset=utf-8"})
+    request = urllib.request.Request(
+        url, data=body, method="POST", headers={"Content-Type": "application/json; charset=utf-8"}
+    )
     with urllib.request.urlopen(request, timeout=10) as response:
         response.read()
 

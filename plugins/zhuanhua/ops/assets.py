@@ -6,6 +6,8 @@ from airflow.sdk import Asset
 
 from zhuanhua.domain.feeds import FEEDS
 
-FEED_ASSETS = {name: Asset(name=f"checked_{name}", uri=f"zhuanhua://warehouse/checked/{name}")
-               for name in FEEDS}
+FEED_ASSETS = {
+    name: Asset(name=f"checked_{name}", uri=f"zhuanhua://warehouse/checked/{name}")
+    for name in FEEDS
+}
 MARTS = Asset(name="warehouse_marts", uri="zhuanhua://warehouse/marts")

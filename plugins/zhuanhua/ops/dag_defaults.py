@@ -24,6 +24,10 @@ def retry_policy(settings: Settings) -> dict:
 
 
 def dag_arguments(settings: Settings, *tags: str) -> dict:
-    return {"start_date": pendulum.datetime(2024, 1, 1, tz=TIMEZONE), "catchup": False,
-            "max_active_runs": 1, "default_args": retry_policy(settings),
-            "tags": ["zhuanhua", *tags]}
+    return {
+        "start_date": pendulum.datetime(2024, 1, 1, tz=TIMEZONE),
+        "catchup": False,
+        "max_active_runs": 1,
+        "default_args": retry_policy(settings),
+        "tags": ["zhuanhua", *tags],
+    }

@@ -17,8 +17,13 @@ from zhuanhua.errors import LandingUnreachable
 
 T = TypeVar("T")
 
-TRANSIENT = (psycopg.OperationalError, psycopg.InterfaceError, ConnectionError, TimeoutError,
-             LandingUnreachable)
+TRANSIENT = (
+    psycopg.OperationalError,
+    psycopg.InterfaceError,
+    ConnectionError,
+    TimeoutError,
+    LandingUnreachable,
+)
 
 
 def is_transient(error: BaseException) -> bool:

@@ -28,7 +28,6 @@ LOADS_DAG = "zhuanhua_nightly"
 WAREHOUSE_DAG = "zhuanhua_warehouse"
 
 
-
 @dataclass(frozen=True)
 class RunResult:
     dag_id: str
@@ -73,23 +72,30 @@ def prepare_airflow(settings: Settings) -> None:
     """Create or upgrade Airflow's metadata database (idempotent)."""
     env = {**os.environ, **airflow_env(settings)}
     settings.airflow_home.mkdir(parents=True, exist_ok=True)
-    done = subprocess.run([airflow_executable(), "db", "migrate"], env=env,
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [airflow_executable(), "db", "migrate"], env=env, capture_output=True, text=True
+    )
     if done.returncode != 0:
         raise RunFailed("airflow db migrate failed:\n" + done.stderr.strip()[-2000:])
 
 
 def run_nightly(settings: Settings, business_date: date) -> list[RunResult]:
     """The loads of `business_date`, then the build; replaces earlier runs of that date."""
-    return run_chain(settings, [(LOADS_DAG, business_date), (WAREHOUSE_DAG, business_date)],
-                     f"nightly-{business_date}")
+    return run_chain(
+        settings,
+        [(LOADS_DAG, business_date), (WAREHOUSE_DAG, business_date)],
+        f"nightly-{business_date}",
+    )
 
 
 def backfill(settings: Settings, first: date, last: date) -> list[RunResult]:
     """The loads of every date from `first` to `last` in order, then one build."""
     days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
-    return run_chain(settings, [*((LOADS_DAG, day) for day in days), (WAREHOUSE_DAG, last)],
-                     f"backfill-{first}-{last}")
+    return run_chain(
+        settings,
+        [*((LOADS_DAG, day) for day in days), (WAREHOUSE_DAG, last)],
+        f"backfill-{first}-{last}",
+    )
 
 
 def run_chain(settings: Settings, steps: list[tuple[str, date]], name: str) -> list[RunResult]:
@@ -102,13 +108,27 @@ def run_chain(settings: Settings, steps: list[tuple[str, date]], name: str) -> l
     env = {**os.environ, **airflow_env(settings)}
     plan = json.dumps([[dag_id, day.isoformat()] for dag_id, day in steps])
     with log_file.open("w") as log:
-        subprocess.run([sys.executable, "-m", "zhuanhua.ops.orchestrate", plan, str(result_file)],
-                       env=env, stdout=log, stderr=subprocess.STDOUT)
+        subprocess.run(
+            [sys.executable, "-m", "zhuanhua.ops.orchestrate", plan, str(result_file)],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     if not result_file.exists():
         raise RunFailed(f"the DAG runs ({name}) did not finish; see {log_file}")
-    return [RunResult(r["dag_id"], date.fromisoformat(r["business_date"]), r["state"],
-                      r["tasks"], log_file, r["tries"], r["seconds"], r["dbt_seconds"])
-            for r in json.loads(result_file.read_text())]
+    return [
+        RunResult(
+            r["dag_id"],
+            date.fromisoformat(r["business_date"]),
+            r["state"],
+            r["tasks"],
+            log_file,
+            r["tries"],
+            r["seconds"],
+            r["dbt_seconds"],
+        )
+        for r in json.loads(result_file.read_text())
+    ]
 
 
 def airflow_executable() -> str:
@@ -125,15 +145,23 @@ def _child(plan: list[list[str]], result_file: Path) -> None:
         raise SystemExit(f"DAG import errors: {bag.import_errors}")
     results = []
     for dag_id, day in plan:
-        run = bag.dags[dag_id].test(logical_date=logical_date_for(date.fromisoformat(day)),
-                                    run_conf={"business_date": day})
+        run = bag.dags[dag_id].test(
+            logical_date=logical_date_for(date.fromisoformat(day)), run_conf={"business_date": day}
+        )
         instances = run.get_task_instances()
-        results.append({"dag_id": dag_id, "business_date": day, "state": str(run.state),
-                        "tasks": {ti.task_id: str(ti.state) for ti in instances},
-                        "tries": {ti.task_id: ti.try_number for ti in instances},
-                        "seconds": _span(instances),
-                        "dbt_seconds": _span([ti for ti in instances
-                                              if ti.task_id.startswith(f"{WAREHOUSE_GROUP}.")])})
+        results.append(
+            {
+                "dag_id": dag_id,
+                "business_date": day,
+                "state": str(run.state),
+                "tasks": {ti.task_id: str(ti.state) for ti in instances},
+                "tries": {ti.task_id: ti.try_number for ti in instances},
+                "seconds": _span(instances),
+                "dbt_seconds": _span(
+                    [ti for ti in instances if ti.task_id.startswith(f"{WAREHOUSE_GROUP}.")]
+                ),
+            }
+        )
         result_file.write_text(json.dumps(results))
         if str(run.state) != "success":
             break

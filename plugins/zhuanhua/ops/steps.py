@@ -58,8 +58,12 @@ def load_feed(feed_name: str, business_date: date, settings: Settings) -> dict:
     held = [o["error"] for o in outcomes if o["status"] == "held"]
     if held:
         raise FilesHeld("; ".join(held))
-    return {"feed": feed.name, "business_date": business_date.isoformat(),
-            "started_at": started_at.isoformat(), "files": outcomes}
+    return {
+        "feed": feed.name,
+        "business_date": business_date.isoformat(),
+        "started_at": started_at.isoformat(),
+        "files": outcomes,
+    }
 
 
 def build_data_docs(settings: Settings) -> str:
@@ -69,8 +73,9 @@ def build_data_docs(settings: Settings) -> str:
     return build(settings.gx_state)
 
 
-def close_loads(business_date: date, run_id: str, started_at: datetime,
-                settings: Settings) -> list[dict]:
+def close_loads(
+    business_date: date, run_id: str, started_at: datetime, settings: Settings
+) -> list[dict]:
     """The night's per-feed summary and its late files, in the audit schema."""
     with connect(settings) as conn:
         return report.record(conn, business_date, run_id, started_at, settings.loan_banks)
@@ -83,15 +88,20 @@ def check_freshness(business_date: date, settings: Settings) -> list[str]:
     for warning in warnings:
         log.warning("freshness: %s", warning)
     if warnings:
-        send(Alert("late", f"Zhuanhua: {len(warnings)} feed files late ({business_date})",
-                   {"late": "; ".join(warnings)},
-                   "Ask the sender for the file. It loads on the first night it is in the "
-                   "landing area, and that night's build catches the warehouse up; provincial "
-                   "exports of its period wait for it (docs/operations.md)."), settings)
+        send(
+            Alert(
+                "late",
+                f"Zhuanhua: {len(warnings)} feed files late ({business_date})",
+                {"late": "; ".join(warnings)},
+                "Ask the sender for the file. It loads on the first night it is in the "
+                "landing area, and that night's build catches the warehouse up; provincial "
+                "exports of its period wait for it (docs/operations.md).",
+            ),
+            settings,
+        )
     return warnings
 
 
-def record_build(business_date: date, run_id: str, warnings: list[str],
-                 settings: Settings) -> dict:
+def record_build(business_date: date, run_id: str, warnings: list[str], settings: Settings) -> dict:
     with connect(settings) as conn:
         return report.record_build(conn, business_date, run_id, warnings)

@@ -35,19 +35,28 @@ def warehouse_task_group(settings: Settings, **kwargs):
 
     env = dbt_env(settings)
     group = DbtTaskGroup(
-        project_config=ProjectConfig(dbt_project_path=settings.dbt_project_dir,
-                                     manifest_path=manifest(settings), env_vars=env,
-                                     install_dbt_deps=False),
-        profile_config=ProfileConfig(profile_name="zhuanhua", target_name="warehouse",
-                                     profiles_yml_filepath=settings.dbt_project_dir
-                                     / "profiles.yml"),
-        execution_config=ExecutionConfig(execution_mode=ExecutionMode.WATCHER,
-                                         invocation_mode=InvocationMode.SUBPROCESS,
-                                         dbt_executable_path=venv_command("dbt")),
-        render_config=RenderConfig(load_method=LoadMode.DBT_MANIFEST,
-                                   test_behavior=TestBehavior.AFTER_EACH,
-                                   should_detach_multiple_parents_tests=True,
-                                   emit_datasets=False),  # the group emits one: the marts
+        project_config=ProjectConfig(
+            dbt_project_path=settings.dbt_project_dir,
+            manifest_path=manifest(settings),
+            env_vars=env,
+            install_dbt_deps=False,
+        ),
+        profile_config=ProfileConfig(
+            profile_name="zhuanhua",
+            target_name="warehouse",
+            profiles_yml_filepath=settings.dbt_project_dir / "profiles.yml",
+        ),
+        execution_config=ExecutionConfig(
+            execution_mode=ExecutionMode.WATCHER,
+            invocation_mode=InvocationMode.SUBPROCESS,
+            dbt_executable_path=venv_command("dbt"),
+        ),
+        render_config=RenderConfig(
+            load_method=LoadMode.DBT_MANIFEST,
+            test_behavior=TestBehavior.AFTER_EACH,
+            should_detach_multiple_parents_tests=True,
+            emit_datasets=False,
+        ),  # the group emits one: the marts
         operator_args={"retries": DBT_RETRIES},
         **{"group_id": WAREHOUSE_GROUP, **kwargs},
     )

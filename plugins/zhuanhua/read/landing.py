@@ -34,8 +34,10 @@ class Landing:
         except Exception as error:  # a network store's client errors are its own classes
             raise LandingUnreachable(f"landing area {self.location}: {error}") from error
         if not reachable:
-            raise LandingUnreachable(f"landing area {self.location} cannot be reached "
-                                     "(missing, not mounted or no access)")
+            raise LandingUnreachable(
+                f"landing area {self.location} cannot be reached "
+                "(missing, not mounted or no access)"
+            )
         folder = f"{root.rstrip('/')}/{feed.folder}"
         if not fs.exists(folder):
             return []

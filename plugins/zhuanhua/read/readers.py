@@ -19,7 +19,6 @@ from zhuanhua.errors import FileRejected
 UTF8_BOM = b"\xef\xbb\xbf"
 
 
-
 @dataclass
 class RawTable:
     """A file's rows as received: text cells keyed by warehouse column name."""
@@ -46,7 +45,7 @@ def decode_csv(data: bytes, expected_headers: list[str]) -> tuple[str, str]:
     """UTF-8 (with or without BOM) or GB18030, decided, never guessed."""
     if data.startswith(UTF8_BOM):
         try:
-            return data[len(UTF8_BOM):].decode("utf-8"), "utf-8-sig"
+            return data[len(UTF8_BOM) :].decode("utf-8"), "utf-8-sig"
         except UnicodeDecodeError as exc:
             raise FileRejected(f"starts with a UTF-8 BOM but is not valid UTF-8 ({exc})") from exc
     try:
@@ -136,8 +135,9 @@ def _at(cells: list, position: int) -> str | None:
 def read_jsonl(feed: Feed, data: bytes) -> RawTable:
     """One JSON object per line; a line that is not one is a bad row, not a bad file."""
     known = [c.header for c in feed.columns]
-    table = RawTable(encoding="utf-8", columns=[c.name for c in feed.columns], extra_headers=[],
-                     lines=[])
+    table = RawTable(
+        encoding="utf-8", columns=[c.name for c in feed.columns], extra_headers=[], lines=[]
+    )
     extra_keys: dict[str, None] = {}
     data = data.removeprefix(UTF8_BOM)
     for number, raw_line in enumerate(data.split(b"\n"), start=1):

@@ -17,7 +17,6 @@ from zhuanhua.errors import AccessError
 ROLES = ("loader", "transformer", "steward", "analyst", "county_analyst", "exporter")
 
 
-
 def ensure_roles(conn: psycopg.Connection) -> None:
     """The group roles exist (cluster-wide), so dbt's grants to them always name someone."""
     for role in ROLES:
@@ -39,19 +38,25 @@ def add_login(conn: psycopg.Connection, role: str, login: str, password: str | N
         statement = "alter role {} login" if exists else "create role {} login"
         conn.execute(sql.SQL(statement).format(sql.Identifier(login)))
         if password:
-            conn.execute(sql.SQL("alter role {} password {}").format(
-                sql.Identifier(login), sql.Literal(password)))
-        conn.execute(sql.SQL("grant {} to {}").format(sql.Identifier(role),
-                                                      sql.Identifier(login)))
+            conn.execute(
+                sql.SQL("alter role {} password {}").format(
+                    sql.Identifier(login), sql.Literal(password)
+                )
+            )
+        conn.execute(sql.SQL("grant {} to {}").format(sql.Identifier(role), sql.Identifier(login)))
 
 
-def add_county(conn: psycopg.Connection, county: str, login: str, region: str,
-               password: str | None) -> None:
+def add_county(
+    conn: psycopg.Connection, county: str, login: str, region: str, password: str | None
+) -> None:
     """A county analyst's login, which sees the marts' rows of that county only."""
     if county not in city_counties(region):
         raise AccessError(f"{county} is not a county-level division of {region}")
     with conn.transaction():
         add_login(conn, "county_analyst", login, password)
-        conn.execute("""insert into access.county_login (login_name, county_code)
+        conn.execute(
+            """insert into access.county_login (login_name, county_code)
                         values (%s, %s) on conflict (login_name)
-                        do update set county_code = excluded.county_code""", (login, county))
+                        do update set county_code = excluded.county_code""",
+            (login, county),
+        )

@@ -29,5 +29,8 @@ def rules_for(feed_name: str, region: str) -> tuple[Rule, ...]:
     the deployment's city (`region`) decides which sellers are local."""
     if feed_name == "contracts":
         return tuple(contracts.rules(region))
-    return tuple({"loans": loans.rules, "patents": patents.rules,
-                  "patent_events": patent_events.rules}[feed_name]())
+    return tuple(
+        {"loans": loans.rules, "patents": patents.rules, "patent_events": patent_events.rules}[
+            feed_name
+        ]()
+    )

@@ -19,80 +19,125 @@ from zhuanhua.errors import BadPatentNumber
 
 
 def required(feed: Feed) -> list[Rule]:
-    return [Rule(f"{feed.name}.{c.name}_required", c.name, f"{c.header} is required",
-                 gxe.ExpectColumnValuesToNotBeNull(column=c.name))
-            for c in feed.columns if c.required]
+    return [
+        Rule(
+            f"{feed.name}.{c.name}_required",
+            c.name,
+            f"{c.header} is required",
+            gxe.ExpectColumnValuesToNotBeNull(column=c.name),
+        )
+        for c in feed.columns
+        if c.required
+    ]
 
 
-def one_of(feed: Feed, column: str, values: list[str], what: str,
-           severity: Severity = "reject") -> Rule:
+def one_of(
+    feed: Feed, column: str, values: list[str], what: str, severity: Severity = "reject"
+) -> Rule:
     header = feed.column(column).header
-    return Rule(f"{feed.name}.{column}_known", column, f"{header} is not {what}",
-                gxe.ExpectColumnValuesToBeInSet(column=column, value_set=values), severity)
+    return Rule(
+        f"{feed.name}.{column}_known",
+        column,
+        f"{header} is not {what}",
+        gxe.ExpectColumnValuesToBeInSet(column=column, value_set=values),
+        severity,
+    )
 
 
 def not_after(feed: Feed, later: str, earlier: str, message: str, name: str) -> Rule:
     """`earlier` ≤ `later`; ISO date strings order like the dates they spell."""
-    return Rule(f"{feed.name}.{name}", earlier, message,
-                gxe.ExpectColumnPairValuesAToBeGreaterThanB(
-                    column_A=later, column_B=earlier, or_equal=True,
-                    ignore_row_if="either_value_is_missing"))
+    return Rule(
+        f"{feed.name}.{name}",
+        earlier,
+        message,
+        gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+            column_A=later, column_B=earlier, or_equal=True, ignore_row_if="either_value_is_missing"
+        ),
+    )
 
 
 def not_after_business_date(feed: Feed, column: str) -> Rule:
     header = feed.column(column).header
-    return not_after(feed, "business_date", column,
-                     f"{header} must not be after the file's business date",
-                     f"{column}_not_after_business_date")
+    return not_after(
+        feed,
+        "business_date",
+        column,
+        f"{header} must not be after the file's business date",
+        f"{column}_not_after_business_date",
+    )
 
 
 def positive(feed: Feed, column: str) -> Rule:
     header = feed.column(column).header
-    return Rule(f"{feed.name}.{column}_positive", column, f"{header} must be greater than 0",
-                gxe.ExpectColumnValuesToBeBetween(column=column, min_value=0, strict_min=True))
+    return Rule(
+        f"{feed.name}.{column}_positive",
+        column,
+        f"{header} must be greater than 0",
+        gxe.ExpectColumnValuesToBeBetween(column=column, min_value=0, strict_min=True),
+    )
 
 
 def matches(feed: Feed, column: str, regex: str, message: str, name: str) -> Rule:
-    return Rule(f"{feed.name}.{name}", column, message,
-                gxe.ExpectColumnValuesToMatchRegex(column=column, regex=regex))
+    return Rule(
+        f"{feed.name}.{name}",
+        column,
+        message,
+        gxe.ExpectColumnValuesToMatchRegex(column=column, regex=regex),
+    )
 
 
 def required_when(feed: Feed, column: str, condition: str, when: str) -> Rule:
     """`column` must have a value in the rows where the pandas `condition` holds."""
     header = feed.column(column).header
-    return Rule(f"{feed.name}.{column}_required", column, f"{header} is required {when}",
-                gxe.ExpectColumnValuesToNotBeNull(column=column, row_condition=condition,
-                                                  condition_parser="pandas"))
+    return Rule(
+        f"{feed.name}.{column}_required",
+        column,
+        f"{header} is required {when}",
+        gxe.ExpectColumnValuesToNotBeNull(
+            column=column, row_condition=condition, condition_parser="pandas"
+        ),
+    )
 
 
 def valid_uscc(feed: Feed, column: str, condition: str | None = None) -> Rule:
     header = feed.column(column).header
     kwargs = {"row_condition": condition, "condition_parser": "pandas"} if condition else {}
-    return Rule(f"{feed.name}.{column}_valid_uscc", column,
-                f"{header} is not a valid unified social credit code (check character)",
-                ExpectColumnValuesToBeValidUscc(column=column, **kwargs))
+    return Rule(
+        f"{feed.name}.{column}_valid_uscc",
+        column,
+        f"{header} is not a valid unified social credit code (check character)",
+        ExpectColumnValuesToBeValidUscc(column=column, **kwargs),
+    )
 
 
 def valid_resident_id(feed: Feed, column: str, condition: str) -> Rule:
     header = feed.column(column).header
-    return Rule(f"{feed.name}.{column}_valid_resident_id", column,
-                f"{header} is not a valid resident identity number",
-                ExpectColumnValuesToBeValidResidentId(column=column, row_condition=condition,
-                                                      condition_parser="pandas"))
+    return Rule(
+        f"{feed.name}.{column}_valid_resident_id",
+        column,
+        f"{header} is not a valid resident identity number",
+        ExpectColumnValuesToBeValidResidentId(
+            column=column, row_condition=condition, condition_parser="pandas"
+        ),
+    )
 
 
 def unique_in_file(feed: Feed, columns: tuple[str, ...]) -> Rule:
     """A batch rule: a key twice in one file makes both rows ambiguous, so both are held."""
     headers = " + ".join(feed.column(c).header for c in columns if c not in feed.file_fields)
-    return Rule(f"{feed.name}.duplicate_key", columns[-1],
-                f"{headers} appears more than once in the file",
-                gxe.ExpectCompoundColumnsToBeUnique(column_list=["file_name", *columns]))
+    return Rule(
+        f"{feed.name}.duplicate_key",
+        columns[-1],
+        f"{headers} appears more than once in the file",
+        gxe.ExpectCompoundColumnsToBeUnique(column_list=["file_name", *columns]),
+    )
 
 
 def known_division(feed: Feed, column: str) -> Rule:
     """A real GB/T 2260 code, of anywhere in China: counterparties are not only local."""
-    return one_of(feed, column, codes.values("divisions", "division_code"),
-                  "a division code of GB/T 2260")
+    return one_of(
+        feed, column, codes.values("divisions", "division_code"), "a division code of GB/T 2260"
+    )
 
 
 LIST_SEPARATORS = r"[;；,、]"
@@ -116,8 +161,9 @@ def canonical_patent_list(cell: str | None) -> str | None:
     if cell is None:
         return None
     try:
-        numbers = [canonical_patent_no(i.strip()) for i in re.split(LIST_SEPARATORS, cell)
-                   if i.strip()]
+        numbers = [
+            canonical_patent_no(i.strip()) for i in re.split(LIST_SEPARATORS, cell) if i.strip()
+        ]
     except BadPatentNumber:
         return cell
     return ";".join(dict.fromkeys(numbers)) or None
@@ -126,12 +172,21 @@ def canonical_patent_list(cell: str | None) -> str | None:
 def canonical_patent_lists(cells: pd.Series) -> pd.Series:
     """`canonical_patent_list` of each cell; empty cells stay None (not NaN, which COPY
     would write as the text 'nan')."""
-    return pd.Series([canonical_patent_list(c) if isinstance(c, str) else None for c in cells],
-                     index=cells.index, dtype=object)
+    return pd.Series(
+        [canonical_patent_list(c) if isinstance(c, str) else None for c in cells],
+        index=cells.index,
+        dtype=object,
+    )
 
 
-def no_bad_item(feed: Feed, helper: str, column: str, message: str, name: str,
-                severity: Severity = "reject") -> Rule:
+def no_bad_item(
+    feed: Feed, helper: str, column: str, message: str, name: str, severity: Severity = "reject"
+) -> Rule:
     """The helper column holds a list cell's first bad item; it must be empty."""
-    return Rule(f"{feed.name}.{name}", column, message,
-                gxe.ExpectColumnValuesToBeNull(column=helper), severity)
+    return Rule(
+        f"{feed.name}.{name}",
+        column,
+        message,
+        gxe.ExpectColumnValuesToBeNull(column=helper),
+        severity,
+    )

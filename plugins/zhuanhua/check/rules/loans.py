@@ -40,45 +40,99 @@ def rules() -> list[Rule]:
         known_division(FEED, "borrower_division"),
         valid_uscc(FEED, "borrower_id_no", condition='borrower_type == "企业"'),
         valid_resident_id(FEED, "borrower_id_no", condition='borrower_type == "个人"'),
-        required_when(FEED, "pledged_patents",
-                      'guarantee == "质押" and product == "知识产权质押贷"',
-                      "for a patent pledge (质押 under 知识产权质押贷)"),
+        required_when(
+            FEED,
+            "pledged_patents",
+            'guarantee == "质押" and product == "知识产权质押贷"',
+            "for a patent pledge (质押 under 知识产权质押贷)",
+        ),
         not_after_business_date(FEED, "disbursed_on"),
-        Rule("loans.matures_after_disbursement", "matures_on", "到期日期 must be after 放款日期",
-             gxe.ExpectColumnPairValuesAToBeGreaterThanB(
-                 column_A="matures_on", column_B="disbursed_on", or_equal=False,
-                 ignore_row_if="either_value_is_missing")),
+        Rule(
+            "loans.matures_after_disbursement",
+            "matures_on",
+            "到期日期 must be after 放款日期",
+            gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+                column_A="matures_on",
+                column_B="disbursed_on",
+                or_equal=False,
+                ignore_row_if="either_value_is_missing",
+            ),
+        ),
         positive(FEED, "principal"),
-        Rule("loans.annual_rate_in_range", "annual_rate", "年利率 must be above 0 and at most 24",
-             gxe.ExpectColumnValuesToBeBetween(column="annual_rate", min_value=0, max_value=24,
-                                               strict_min=True)),
-        Rule("loans.settled_on_required", "settled_on", "结清日期 is required for a 结清 loan",
-             gxe.ExpectColumnValuesToNotBeNull(
-                 column="settled_on", row_condition='status == "结清"',
-                 condition_parser="pandas")),
-        not_after(FEED, "settled_on", "disbursed_on", "结清日期 must not be before 放款日期",
-                  "settled_after_disbursement"),
-        Rule("loans.compensation_not_negative", "compensation_claimed",
-             "风险补偿申请金额 must not be negative",
-             gxe.ExpectColumnValuesToBeBetween(column="compensation_claimed", min_value=0)),
-        not_after(FEED, "principal", "compensation_claimed",
-                  "风险补偿申请金额 must not exceed 贷款金额", "compensation_within_principal"),
-        no_bad_item(FEED, "bad_pledged_patent", "pledged_patents",
-                    "质押专利 names a number that is not a valid patent application number",
-                    "pledged_patents_valid"),
-        no_bad_item(FEED, "unknown_qualification", "qualifications",
-                    "企业资质 names a qualification outside the five of sources.md §2",
-                    "qualifications_known"),
-        Rule("loans.within_product_ceiling", "principal",
-             "贷款金额 above the product's ceiling for its disbursement date: for review (warning)",
-             gxe.ExpectColumnPairValuesAToBeGreaterThanB(
-                 column_A="product_ceiling", column_B="principal", or_equal=True,
-                 ignore_row_if="either_value_is_missing"), "warn"),
-        Rule("loans.term_within_a_year", "matures_on",
-             "term beyond one year for 天府科创贷 (in principle ≤ 1 year): for review (warning)",
-             gxe.ExpectColumnValuesToBeBetween(
-                 column="term_days", max_value=366, row_condition='product == "天府科创贷"',
-                 condition_parser="pandas"), "warn"),
+        Rule(
+            "loans.annual_rate_in_range",
+            "annual_rate",
+            "年利率 must be above 0 and at most 24",
+            gxe.ExpectColumnValuesToBeBetween(
+                column="annual_rate", min_value=0, max_value=24, strict_min=True
+            ),
+        ),
+        Rule(
+            "loans.settled_on_required",
+            "settled_on",
+            "结清日期 is required for a 结清 loan",
+            gxe.ExpectColumnValuesToNotBeNull(
+                column="settled_on", row_condition='status == "结清"', condition_parser="pandas"
+            ),
+        ),
+        not_after(
+            FEED,
+            "settled_on",
+            "disbursed_on",
+            "结清日期 must not be before 放款日期",
+            "settled_after_disbursement",
+        ),
+        Rule(
+            "loans.compensation_not_negative",
+            "compensation_claimed",
+            "风险补偿申请金额 must not be negative",
+            gxe.ExpectColumnValuesToBeBetween(column="compensation_claimed", min_value=0),
+        ),
+        not_after(
+            FEED,
+            "principal",
+            "compensation_claimed",
+            "风险补偿申请金额 must not exceed 贷款金额",
+            "compensation_within_principal",
+        ),
+        no_bad_item(
+            FEED,
+            "bad_pledged_patent",
+            "pledged_patents",
+            "质押专利 names a number that is not a valid patent application number",
+            "pledged_patents_valid",
+        ),
+        no_bad_item(
+            FEED,
+            "unknown_qualification",
+            "qualifications",
+            "企业资质 names a qualification outside the five of sources.md §2",
+            "qualifications_known",
+        ),
+        Rule(
+            "loans.within_product_ceiling",
+            "principal",
+            "贷款金额 above the product's ceiling for its disbursement date: for review (warning)",
+            gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+                column_A="product_ceiling",
+                column_B="principal",
+                or_equal=True,
+                ignore_row_if="either_value_is_missing",
+            ),
+            "warn",
+        ),
+        Rule(
+            "loans.term_within_a_year",
+            "matures_on",
+            "term beyond one year for 天府科创贷 (in principle ≤ 1 year): for review (warning)",
+            gxe.ExpectColumnValuesToBeBetween(
+                column="term_days",
+                max_value=366,
+                row_condition='product == "天府科创贷"',
+                condition_parser="pandas",
+            ),
+            "warn",
+        ),
     ]
 
 
@@ -87,17 +141,21 @@ def derive(typed: pd.DataFrame) -> None:
     and the first bad item of the list-valued cells."""
     qualifications = set(codes.code_list("qualification"))
     typed["bad_pledged_patent"] = typed["pledged_patents"].map(
-        lambda cell: first_bad_item(cell, patent_no_is_valid), na_action="ignore")
+        lambda cell: first_bad_item(cell, patent_no_is_valid), na_action="ignore"
+    )
     typed["pledged_patents"] = canonical_patent_lists(typed["pledged_patents"])
     typed["unknown_qualification"] = typed["qualifications"].map(
-        lambda cell: first_bad_item(cell, qualifications.__contains__), na_action="ignore")
+        lambda cell: first_bad_item(cell, qualifications.__contains__), na_action="ignore"
+    )
     typed["product_ceiling"] = [
         _ceiling(product, disbursed) if product and disbursed else None
-        for product, disbursed in zip(typed["product"], typed["disbursed_on"], strict=True)]
+        for product, disbursed in zip(typed["product"], typed["disbursed_on"], strict=True)
+    ]
     start = pd.to_datetime(typed["disbursed_on"], errors="coerce")
     end = pd.to_datetime(typed["matures_on"], errors="coerce")
-    typed["term_days"] = (end - start).dt.days.astype(object).where(start.notna() & end.notna(),
-                                                                   None)
+    typed["term_days"] = (
+        (end - start).dt.days.astype(object).where(start.notna() & end.notna(), None)
+    )
 
 
 def _ceiling(product: str, disbursed: str) -> Decimal | None:

@@ -19,25 +19,53 @@ def rules() -> list[Rule]:
         *required(FEED),
         unique_in_file(FEED, ("application_no", "updated_at")),
         one_of(FEED, "patent_type", codes.code_list("patent_type"), "发明, 实用新型 or 外观设计"),
-        matches(FEED, "grant_no", r"^CN\d{7,9}[BUS]$",
-                "grant_no must be CN + 7–9 digits + B, U or S", "grant_no_format"),
-        matches(FEED, "publication_no", r"^CN\d{7,9}A$",
-                "publication_no must be CN + 7–9 digits + A", "publication_no_format"),
-        not_after(FEED, "grant_date", "application_date",
-                  "application_date must not be after grant_date", "granted_after_application"),
-        Rule("patents.application_year_matches_number", "application_date",
-             "the year of application_date differs from the year in application_no",
-             gxe.ExpectColumnPairValuesToBeEqual(
-                 column_A="number_year", column_B="application_year",
-                 ignore_row_if="either_value_is_missing")),
-        Rule("patents.applicants_named", "applicants",
-             "applicants must be a list of at least one party, each with a name",
-             gxe.ExpectColumnValuesToBeInSet(column="applicants_named", value_set=[True])),
-        Rule("patents.type_matches_number", "patent_type",
-             "patent_type disagrees with the type digit of application_no",
-             gxe.ExpectColumnPairValuesToBeEqual(
-                 column_A="number_type", column_B="patent_type",
-                 ignore_row_if="either_value_is_missing")),
+        matches(
+            FEED,
+            "grant_no",
+            r"^CN\d{7,9}[BUS]$",
+            "grant_no must be CN + 7–9 digits + B, U or S",
+            "grant_no_format",
+        ),
+        matches(
+            FEED,
+            "publication_no",
+            r"^CN\d{7,9}A$",
+            "publication_no must be CN + 7–9 digits + A",
+            "publication_no_format",
+        ),
+        not_after(
+            FEED,
+            "grant_date",
+            "application_date",
+            "application_date must not be after grant_date",
+            "granted_after_application",
+        ),
+        Rule(
+            "patents.application_year_matches_number",
+            "application_date",
+            "the year of application_date differs from the year in application_no",
+            gxe.ExpectColumnPairValuesToBeEqual(
+                column_A="number_year",
+                column_B="application_year",
+                ignore_row_if="either_value_is_missing",
+            ),
+        ),
+        Rule(
+            "patents.applicants_named",
+            "applicants",
+            "applicants must be a list of at least one party, each with a name",
+            gxe.ExpectColumnValuesToBeInSet(column="applicants_named", value_set=[True]),
+        ),
+        Rule(
+            "patents.type_matches_number",
+            "patent_type",
+            "patent_type disagrees with the type digit of application_no",
+            gxe.ExpectColumnPairValuesToBeEqual(
+                column_A="number_type",
+                column_B="patent_type",
+                ignore_row_if="either_value_is_missing",
+            ),
+        ),
     ]
 
 
@@ -48,7 +76,8 @@ def derive(typed: pd.DataFrame) -> None:
     typed["application_year"] = typed["application_date"].str[:4]
     typed["applicants_named"] = typed["applicants"].map(_all_named, na_action="ignore")
     typed["number_type"] = numbers.map(
-        lambda n: PATENT_TYPE_DIGITS.get(patent_type_digit(n)), na_action="ignore")
+        lambda n: PATENT_TYPE_DIGITS.get(patent_type_digit(n)), na_action="ignore"
+    )
 
 
 def _number_year(number: str) -> str:
@@ -58,5 +87,8 @@ def _number_year(number: str) -> str:
 
 def _all_named(applicants: str) -> bool:
     parties = json.loads(applicants)
-    return (isinstance(parties, list) and bool(parties)
-            and all(isinstance(p, dict) and str(p.get("name") or "").strip() for p in parties))
+    return (
+        isinstance(parties, list)
+        and bool(parties)
+        and all(isinstance(p, dict) and str(p.get("name") or "").strip() for p in parties)
+    )

@@ -22,8 +22,18 @@ from zhuanhua.domain.feeds import CONTRACTS
 HEADERS = CONTRACTS.delivered_headers
 TYPE_WEIGHTS = {"技术服务": 48, "技术开发": 27, "技术咨询": 14, "技术转让": 6, "技术许可": 5}
 FIELD_WEIGHTS = [14, 18, 2, 6, 16, 12, 9, 10, 1, 7, 5]
-TOPICS = ["白酒固态发酵", "中药配方颗粒", "智能巡检机器人", "高分子复合材料", "锂电池回收",
-          "荔枝保鲜", "页岩气压裂", "医疗影像识别", "竹纤维改性", "污水深度处理"]
+TOPICS = [
+    "白酒固态发酵",
+    "中药配方颗粒",
+    "智能巡检机器人",
+    "高分子复合材料",
+    "锂电池回收",
+    "荔枝保鲜",
+    "页岩气压裂",
+    "医疗影像识别",
+    "竹纤维改性",
+    "污水深度处理",
+]
 PATENT_SEPARATORS = [";", "；", ",", "、"]
 DEFECTS = {
     "technology_amount_exceeds": "contracts.technology_amount_within_contract_amount",
@@ -54,8 +64,11 @@ class ContractGenerator:
         self.touched = {day: touched}  # bounded memory: only today's matter
         for _ in range(self.rows_per_day):
             roll = self.rng.random()
-            earlier = self.registered[self.rng.randrange(len(self.registered))] \
-                if self.registered else None
+            earlier = (
+                self.registered[self.rng.randrange(len(self.registered))]
+                if self.registered
+                else None
+            )
             usable = earlier and earlier["登记日期"] < day and earlier["合同登记号"] not in touched
             if usable and roll < 0.06:
                 row = self._amendment(earlier, day)
@@ -77,36 +90,48 @@ class ContractGenerator:
         rng = self.rng
         self.serial += 1
         ctype = rng.choices(list(TYPE_WEIGHTS), weights=list(TYPE_WEIGHTS.values()))[0]
-        subtypes = [r["contract_subtype"] for r in codes.table("contract_types")
-                    if r["contract_type"] == ctype and r["is_legacy"] == "false"]
+        subtypes = [
+            r["contract_subtype"]
+            for r in codes.table("contract_types")
+            if r["contract_type"] == ctype and r["is_legacy"] == "false"
+        ]
         seller, nature, seller_div = rng.choice(LOCAL_ORGANISATIONS)
         if rng.random() < 0.03:
             seller, nature = person_name(rng), "400"  # a natural person sells know-how
         buyer, buyer_nature, country, buyer_div = rng.choice(BUYERS)
         amount = _long_tail_amount(rng)
         signed = day - timedelta(days=rng.randint(3, 60))
-        ip_type = (rng.choice(["专利", "专利", "技术秘密", "计算机软件著作权"])
-                   if ctype in ("技术转让", "技术许可") else rng.choice([None, "未涉及知识产权"]))
+        ip_type = (
+            rng.choice(["专利", "专利", "技术秘密", "计算机软件著作权"])
+            if ctype in ("技术转让", "技术许可")
+            else rng.choice([None, "未涉及知识产权"])
+        )
         row = {
             "合同登记号": f"{day.year}5105{rng.randint(0, 9)}{self.serial % 10_000_000:07d}",
-            "登记状态": "登记", "登记日期": day,
+            "登记状态": "登记",
+            "登记日期": day,
             "项目名称": f"{rng.choice(['一种', '基于', '面向'])}{rng.choice(TOPICS)}的{ctype}项目",
-            "合同类型": ctype, "合同子类": rng.choice(subtypes),
-            "签订日期": signed, "有效期起": signed,
+            "合同类型": ctype,
+            "合同子类": rng.choice(subtypes),
+            "签订日期": signed,
+            "有效期起": signed,
             "有效期止": signed + timedelta(days=rng.choice([180, 365, 730])),
             "卖方名称": seller,
             "卖方统一社会信用代码": None if nature == "400" else uscc(seller, nature),
-            "卖方性质": nature, "卖方行政区划": seller_div,
+            "卖方性质": nature,
+            "卖方行政区划": seller_div,
             "买方名称": buyer,
             "买方统一社会信用代码": uscc(buyer, buyer_nature) if country == "CN" else None,
             "买方性质": buyer_nature,
             "买方国别": None if country == "CN" and rng.random() < 0.7 else country,
             "买方行政区划": buyer_div,
             "合同成交额（万元）": amount,
-            "技术交易额（万元）": (amount * Decimal(rng.choice([100, 100, 95, 80, 60])) / 100
-                              ).quantize(Decimal("0.01")),
-            "技术领域": rng.choices(codes.values("technology_fields", "technology_field"),
-                                weights=FIELD_WEIGHTS)[0],
+            "技术交易额（万元）": (
+                amount * Decimal(rng.choice([100, 100, 95, 80, 60])) / 100
+            ).quantize(Decimal("0.01")),
+            "技术领域": rng.choices(
+                codes.values("technology_fields", "technology_field"), weights=FIELD_WEIGHTS
+            )[0],
             "知识产权类型": ip_type,
             "关联专利": self._related_patents() if ip_type == "专利" else None,
             "计划类别": rng.choice([None, None, None, "市级", "省级"]),
@@ -116,8 +141,11 @@ class ContractGenerator:
         return row
 
     def _related_patents(self) -> str | None:
-        picked = {p["application_no"] for _ in range(self.rng.randint(1, 2))
-                  if (p := self.pool.pick(self.rng))}
+        picked = {
+            p["application_no"]
+            for _ in range(self.rng.randint(1, 2))
+            if (p := self.pool.pick(self.rng))
+        }
         if not picked:
             return None
         separator = self.rng.choice(PATENT_SEPARATORS)

@@ -26,8 +26,9 @@ def table_bytes(headers: list[str], rows: list[dict], variant: int) -> tuple[str
 
 def jsonl_bytes(records: list[dict | str]) -> bytes:
     """One object per line; a str is written as is (a deliberately broken line)."""
-    lines = (r if isinstance(r, str) else json.dumps(r, ensure_ascii=False, default=str)
-             for r in records)
+    lines = (
+        r if isinstance(r, str) else json.dumps(r, ensure_ascii=False, default=str) for r in records
+    )
     return "".join(line + "\n" for line in lines).encode("utf-8")
 
 
@@ -84,8 +85,11 @@ def _reproducible(data: bytes) -> bytes:
         for info in source.infolist():
             content = source.read(info.filename)
             if info.filename == "docProps/core.xml":
-                content = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*",
-                                 rb"\g<1>2024-01-01T00:00:00Z", content)
+                content = re.sub(
+                    rb"(<dcterms:(created|modified)[^>]*>)[^<]*",
+                    rb"\g<1>2024-01-01T00:00:00Z",
+                    content,
+                )
             stable = zipfile.ZipInfo(info.filename, date_time=(2024, 1, 1, 0, 0, 0))
             stable.compress_type = zipfile.ZIP_DEFLATED
             target.writestr(stable, content)

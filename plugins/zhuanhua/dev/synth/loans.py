@@ -19,12 +19,22 @@ from zhuanhua.dev.synth.patents import PatentPool, written_form
 from zhuanhua.domain.feeds import LOANS
 
 HEADERS = LOANS.delivered_headers
-PRODUCTS = {"天府科创贷": 35, "酒城科信贷": 20, "科技信用贷": 20, "人才贷": 8, "知识产权质押贷": 12,
-            "其他": 5}
+PRODUCTS = {
+    "天府科创贷": 35,
+    "酒城科信贷": 20,
+    "科技信用贷": 20,
+    "人才贷": 8,
+    "知识产权质押贷": 12,
+    "其他": 5,
+}
 QUALIFICATIONS = ["科技型中小企业", "高新技术企业", "瞪羚企业", "专精特新企业", "创新型领军企业"]
 # daily chances of moving on from each status; otherwise a loan runs to its maturity
-NEXT_STATUS = {"正常": [("关注", 0.004), ("结清", 0.001)], "关注": [("正常", 0.05), ("逾期", 0.02)],
-               "逾期": [("不良", 0.03), ("结清", 0.03)], "不良": []}
+NEXT_STATUS = {
+    "正常": [("关注", 0.004), ("结清", 0.001)],
+    "关注": [("正常", 0.05), ("逾期", 0.02)],
+    "逾期": [("不良", 0.03), ("结清", 0.03)],
+    "不良": [],
+}
 DEFECTS = {
     "principal_not_positive": "loans.principal_positive",
     "rate_out_of_range": "loans.annual_rate_in_range",
@@ -110,28 +120,32 @@ class LoanGenerator:
         disbursed = day - timedelta(days=rng.randint(0, 3))
         return {
             "贷款编号": f"{bank}{day.year}{self.serial:07d}",
-            "银行名称": BANKS[bank], "贷款产品": product,
+            "银行名称": BANKS[bank],
+            "贷款产品": product,
             "借款人类型": "个人" if person else "企业",
             "借款人名称": person_name(rng) if person else name,
             "借款人证件号码": resident_id(rng, division) if person else uscc(name, nature),
             "借款人行政区划": division,
-            "企业资质": None if person else ";".join(
-                sorted(rng.sample(QUALIFICATIONS, rng.randint(0, 2)))) or None,
+            "企业资质": None
+            if person
+            else ";".join(sorted(rng.sample(QUALIFICATIONS, rng.randint(0, 2)))) or None,
             "放款日期": disbursed,
             "到期日期": disbursed + timedelta(days=rng.choice([180, 365, 365, 730])),
             "贷款金额（万元）": principal,
             "年利率（%）": Decimal(rng.randint(320, 650)) / 100,
             "担保方式": "质押" if pledge else rng.choice(["信用", "信用", "保证", "抵押", "组合"]),
             "质押专利": written_form(patent["application_no"], rng) if pledge else None,
-            "贷款状态": "正常", "结清日期": None,
+            "贷款状态": "正常",
+            "结清日期": None,
             "风险补偿申请金额（万元）": None,
         }
 
 
 def _applies(loan: dict, defect: str) -> bool:
     person = loan["借款人类型"] == "个人"
-    return not ((defect == "bad_enterprise_uscc" and person)
-                or (defect == "bad_person_id" and not person))
+    return not (
+        (defect == "bad_enterprise_uscc" and person) or (defect == "bad_person_id" and not person)
+    )
 
 
 def _inject(row: dict, defect: str) -> dict:

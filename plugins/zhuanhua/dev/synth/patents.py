@@ -17,19 +17,39 @@ from zhuanhua.dev.synth.parties import (
 )
 from zhuanhua.domain.identifiers import patent_check_char
 
-TYPES = [("1", "发明", "B", 45), ("2", "实用新型", "U", 45), ("3", "外观设计", "S", 8),
-         ("8", "发明", "B", 2)]
-IPC = ["A61K 36/9068", "C12G 3/02", "C12H 6/02", "G06F 16/25", "B25J 9/16", "H01M 10/54",
-       "A01F 25/00", "C08L 97/02", "E21B 43/26", "G06T 7/00", "C02F 9/00", "A23B 7/154"]
+TYPES = [
+    ("1", "发明", "B", 45),
+    ("2", "实用新型", "U", 45),
+    ("3", "外观设计", "S", 8),
+    ("8", "发明", "B", 2),
+]
+IPC = [
+    "A61K 36/9068",
+    "C12G 3/02",
+    "C12H 6/02",
+    "G06F 16/25",
+    "B25J 9/16",
+    "H01M 10/54",
+    "A01F 25/00",
+    "C08L 97/02",
+    "E21B 43/26",
+    "G06T 7/00",
+    "C02F 9/00",
+    "A23B 7/154",
+]
 DEFECTS = {
-    "patents": {"broken_json_line": "patents.line_readable",
-                "bad_check_character": "patents.application_no_readable",
-                "unknown_patent_type": "patents.patent_type_known",
-                "missing_title": "patents.title_required",
-                "year_differs_from_number": "patents.application_year_matches_number"},
-    "patent_events": {"broken_json_line": "patent_events.line_readable",
-                      "gazette_before_effect": "patent_events.gazette_after_effect",
-                      "bad_application_no": "patent_events.application_no_readable"},
+    "patents": {
+        "broken_json_line": "patents.line_readable",
+        "bad_check_character": "patents.application_no_readable",
+        "unknown_patent_type": "patents.patent_type_known",
+        "missing_title": "patents.title_required",
+        "year_differs_from_number": "patents.application_year_matches_number",
+    },
+    "patent_events": {
+        "broken_json_line": "patent_events.line_readable",
+        "gazette_before_effect": "patent_events.gazette_after_effect",
+        "bad_application_no": "patent_events.application_no_readable",
+    },
 }
 
 
@@ -76,8 +96,10 @@ class PatentGenerator:
             if grantable and self.rng.random() < 0.35:
                 grantable -= 1
                 grants[i] = self._grant(self.pending.popleft(), day)
-                record = {**grants[i],
-                          "application_no": written_form(grants[i]["application_no"], self.rng)}
+                record = {
+                    **grants[i],
+                    "application_no": written_form(grants[i]["application_no"], self.rng),
+                }
             else:
                 record = self._application(day)
             records.append(record)
@@ -99,11 +121,13 @@ class PatentGenerator:
         owner = rng.choice(LOCAL_ORGANISATIONS)
         record = {
             "application_no": f"{body}.{patent_check_char(body)}",
-            "patent_type": kind, "title": f"一种{rng.choice(IPC)[:4]}相关的{kind}技术方案",
+            "patent_type": kind,
+            "title": f"一种{rng.choice(IPC)[:4]}相关的{kind}技术方案",
             "application_date": filed.isoformat(),
             "ipc_main": rng.choice(IPC),
-            "applicants": [{"name": owner[0], "uscc": uscc(owner[0], owner[1]),
-                            "region_code": owner[2]}],
+            "applicants": [
+                {"name": owner[0], "uscc": uscc(owner[0], owner[1]), "region_code": owner[2]}
+            ],
             "inventors": [person_name(rng) for _ in range(rng.randint(1, 4))],
             "legal_status": "审中",
             "updated_at": f"{day.isoformat()}T09:{rng.randint(0, 59):02d}:00+08:00",
@@ -116,10 +140,13 @@ class PatentGenerator:
 
     def _grant(self, record: dict, day: date) -> dict:
         letter = {"发明": "B", "实用新型": "U", "外观设计": "S"}[record["patent_type"]]
-        granted = {**record, "grant_no": f"CN{self.rng.randint(100_000_000, 119_999_999)}{letter}",
-                   "grant_date": (day - timedelta(days=self.rng.randint(1, 10))).isoformat(),
-                   "legal_status": "有效",
-                   "updated_at": f"{day.isoformat()}T10:{self.rng.randint(0, 59):02d}:00+08:00"}
+        granted = {
+            **record,
+            "grant_no": f"CN{self.rng.randint(100_000_000, 119_999_999)}{letter}",
+            "grant_date": (day - timedelta(days=self.rng.randint(1, 10))).isoformat(),
+            "legal_status": "有效",
+            "updated_at": f"{day.isoformat()}T10:{self.rng.randint(0, 59):02d}:00+08:00",
+        }
         return granted
 
     def events_for(self, day: date) -> tuple[list[dict | str], list[str | None]]:
@@ -128,8 +155,9 @@ class PatentGenerator:
             patent = self.pool.pick(self.rng)
             if patent is None:
                 break
-            code = self.rng.choices(["TR01", "EE01", "PE01", "CF01", "RR01", "XX99"],
-                                    weights=[45, 25, 18, 8, 2, 2])[0]
+            code = self.rng.choices(
+                ["TR01", "EE01", "PE01", "CF01", "RR01", "XX99"], weights=[45, 25, 18, 8, 2, 2]
+            )[0]
             event_id = f"{code}-{patent['application_no']}-{day:%Y%m%d}"
             if event_id in used:
                 continue
@@ -149,22 +177,32 @@ class PatentGenerator:
         taker = rng.choice(LOCAL_ENTERPRISES)
         party = {"name": taker[0], "uscc": uscc(taker[0], taker[1])}
         effective = day - timedelta(days=rng.randint(5, 30))
-        event = {"event_id": event_id,
-                 "application_no": written_form(patent["application_no"], rng),
-                 "event_code": code, "effective_date": effective.isoformat(),
-                 "gazette_date": day.isoformat()}
+        event = {
+            "event_id": event_id,
+            "application_no": written_form(patent["application_no"], rng),
+            "event_code": code,
+            "effective_date": effective.isoformat(),
+            "gazette_date": day.isoformat(),
+        }
         holder = {"name": owner["name"], "uscc": owner.get("uscc")}
         if code == "TR01":
             event |= {"event_name": "专利权的转移", "before": [holder], "after": [party]}
         elif code == "EE01":
-            event |= {"event_name": "专利实施许可合同备案的生效", "licensor": [holder],
-                      "licensee": [party], "licence_type": rng.choice(["独占", "排他", "普通"]),
-                      "record_no": f"X{day.year}510000{rng.randint(1000, 9999)}"}
+            event |= {
+                "event_name": "专利实施许可合同备案的生效",
+                "licensor": [holder],
+                "licensee": [party],
+                "licence_type": rng.choice(["独占", "排他", "普通"]),
+                "record_no": f"X{day.year}510000{rng.randint(1000, 9999)}",
+            }
         elif code == "PE01":
             bank = rng.choice(sorted(BANKS.values()))
-            event |= {"event_name": "专利权质押的生效", "pledgor": [party],
-                      "pledgee": [{"name": bank}],
-                      "record_no": f"Y{day.year}510000{rng.randint(1000, 9999)}"}
+            event |= {
+                "event_name": "专利权质押的生效",
+                "pledgor": [party],
+                "pledgee": [{"name": bank}],
+                "record_no": f"Y{day.year}510000{rng.randint(1000, 9999)}",
+            }
         return event
 
 
@@ -187,8 +225,9 @@ def _break_event(event: dict, defect: str) -> dict | str:
     if defect == "broken_json_line":
         return "{'event_id': " + event["event_id"] + "}"
     if defect == "gazette_before_effect":
-        event["gazette_date"] = (date.fromisoformat(event["effective_date"])
-                                 - timedelta(days=3)).isoformat()
+        event["gazette_date"] = (
+            date.fromisoformat(event["effective_date"]) - timedelta(days=3)
+        ).isoformat()
     elif defect == "bad_application_no":
         event["application_no"] = "2024ABC"
     return event
