@@ -51,6 +51,9 @@ class Settings:
     alert_email: str | None = None
     smtp_url: str = "smtp://localhost:25"
     alert_from: str = "zhuanhua@localhost"
+    # Airflow's metadata database when it is not the `airflow` database beside the warehouse
+    # (AIRFLOW__DATABASE__SQL_ALCHEMY_CONN, Airflow's own variable)
+    airflow_metadata_url: str | None = None
 
     @property
     def airflow_home(self) -> Path:
@@ -104,6 +107,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         alert_email=env.get("ZHUANHUA_ALERT_EMAIL") or None,
         smtp_url=env.get("ZHUANHUA_SMTP_URL") or "smtp://localhost:25",
         alert_from=env.get("ZHUANHUA_ALERT_FROM") or "zhuanhua@localhost",
+        airflow_metadata_url=env.get("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN") or None,
     )
 
 

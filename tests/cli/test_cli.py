@@ -4,9 +4,11 @@ import subprocess
 import sys
 
 import pytest
+import yaml
 
 from tests.support.cli import zhuanhua_cli
 from zhuanhua.cli import parser
+from zhuanhua.settings import PROJECT_ROOT
 
 
 def commands() -> list[list[str]]:
@@ -22,6 +24,19 @@ def commands() -> list[list[str]]:
 
     walk([], parser())
     return found
+
+
+def test_compose_airflow_init_command_sets_up_the_warehouse_and_airflow(airflow_ready):
+    """The command of the compose stack's airflow-init service, as the file writes it (its
+    `python` is the image's, here this environment's), against the suite's servers."""
+    compose = yaml.safe_load((PROJECT_ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
+    command = compose["services"]["airflow-init"]["command"]
+    assert command[:3] == ["python", "-m", "zhuanhua.cli"]
+    done = subprocess.run(
+        [sys.executable, *command[1:]], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert "warehouse schemas, roles and Airflow metadata are ready" in done.stdout
 
 
 def test_the_module_form_runs_as_compose_runs_it():

@@ -62,6 +62,7 @@ def validate(
     missing = {c for rule in rules for c in _columns(rule)} - set(frame.columns)
     if missing:  # GX would pass such a rule silently
         raise RuntimeError(f"the {suite_name} rules need columns the rows lack: {sorted(missing)}")
+    # lazy, as every GX import here: GX takes about 6 s to import (see _context)
     from great_expectations.exceptions.resource_freshness import ResourceFreshnessAggregateError
 
     started = time.perf_counter()
@@ -109,7 +110,7 @@ def _definition(suite_name: str, rules: tuple[Rule, ...], gx_state: Path):
     The stored suite is reused when it already says what the rules say, so processes that
     start one after another (Airflow tasks, the CLI) do not invalidate each other's copy.
     """
-    import great_expectations as gx
+    import great_expectations as gx  # lazy: see _context
 
     context = _context(gx_state)
     expectations = [

@@ -17,6 +17,8 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
+import psycopg
+
 from zhuanhua.errors import EmbeddedDbError
 
 with warnings.catch_warnings():  # platformdirs warns at import when XDG_RUNTIME_DIR is unset
@@ -112,8 +114,6 @@ class EmbeddedServer:
         )
 
     def _create_databases(self) -> None:
-        import psycopg
-
         with psycopg.connect(self.url("postgres"), autocommit=True) as conn:
             existing = {r[0] for r in conn.execute("select datname from pg_database")}
             for name in DATABASES:

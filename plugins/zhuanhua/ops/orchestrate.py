@@ -22,7 +22,7 @@ from zhuanhua.errors import RunFailed
 from zhuanhua.load.connection import other_database, warehouse_url
 from zhuanhua.ops.dates import logical_date_for
 from zhuanhua.ops.warehouse_group import WAREHOUSE_GROUP
-from zhuanhua.settings import TIMEZONE, Settings, venv_command
+from zhuanhua.settings import TIMEZONE, Settings, load_settings, venv_command
 
 LOADS_DAG = "zhuanhua_nightly"
 WAREHOUSE_DAG = "zhuanhua_warehouse"
@@ -43,7 +43,7 @@ class RunResult:
 def airflow_env(settings: Settings) -> dict[str, str]:
     """Airflow pointed at the project's DAGs, a metadata DB beside the warehouse, 2-core sizes."""
     url = warehouse_url(settings)
-    metadata = os.environ.get("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN") or metadata_url(url)
+    metadata = settings.airflow_metadata_url or metadata_url(url)
     return {
         "AIRFLOW_HOME": str(settings.airflow_home),
         "AIRFLOW__CORE__DAGS_FOLDER": str(settings.dags_folder),
@@ -140,7 +140,7 @@ def _child(plan: list[list[str]], result_file: Path) -> None:
     # parent started with the project's Airflow environment may import it
     from airflow.dag_processing.dagbag import DagBag
 
-    bag = DagBag(os.environ["AIRFLOW__CORE__DAGS_FOLDER"])
+    bag = DagBag(str(load_settings().dags_folder))  # an entry point: python -m
     if bag.import_errors:
         raise SystemExit(f"DAG import errors: {bag.import_errors}")
     results = []

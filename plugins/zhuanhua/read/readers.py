@@ -12,6 +12,8 @@ import io
 import json
 from dataclasses import dataclass, field
 
+from python_calamine import CalamineWorkbook
+
 from zhuanhua.domain import normalise
 from zhuanhua.domain.feeds import Feed
 from zhuanhua.errors import FileRejected
@@ -74,8 +76,6 @@ def _csv_rows(text: str):
 
 def _xlsx_rows(data: bytes):
     """The first worksheet, through calamine (a Rust reader, about 12× openpyxl's speed)."""
-    from python_calamine import CalamineWorkbook
-
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         grid = book.get_sheet_by_index(0).to_python(skip_empty_area=False)

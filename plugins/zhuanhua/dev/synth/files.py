@@ -56,7 +56,7 @@ def _csv_cell(value: object, date_style: int) -> str:
 
 
 def _xlsx(headers: list[str], rows: list[dict]) -> bytes:
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # lazy: every CLI start would pay for it; XLSX files only
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet()
