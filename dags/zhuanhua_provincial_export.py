@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from airflow.sdk import Param, dag, get_current_context, task
+from airflow.sdk import Param, PokeReturnValue, dag, get_current_context, task
 
-from zhuanhua.export.schedule import CALENDARS, run_scheduled
+from zhuanhua.export.schedule import CALENDARS, marts_behind, run_scheduled, scheduled_period
 from zhuanhua.ops.assets import MARTS
 from zhuanhua.ops.dag_defaults import dag_arguments
 from zhuanhua.settings import load_settings
@@ -35,6 +35,10 @@ def _export_dag(kind: str, cron: str, due: str):
 Runs at `{cron}` Asia/Shanghai, after that night's 02:00 nightly build, for the last
 {kind} period that has ended (or the `period` param); the province expects it {due}.
 
+**wait_for_build** waits (rescheduled every 10 minutes, up to the run's deadline) until the
+marts were built after the last load of a file the period counts: a night whose load or
+build failed is never exported stale.
+
 **export** runs `zhuanhua export`: it refuses a period with a missing source file (the log
 names the files; load them or export by hand with `--waive`), stops when a table does not
 reconcile with table 1 or the marts, writes nothing when nothing changed since the last
@@ -43,6 +47,20 @@ version, and otherwise writes the next version beside the earlier ones in
 """,
     )
     def export_dag():
+        @task.sensor(
+            poke_interval=600,
+            mode="reschedule",
+            timeout=settings.run_deadline_hours * 3600,
+            doc_md="Wait until the marts were built after the last load the period counts.",
+        )
+        def wait_for_build() -> PokeReturnValue:
+            context = get_current_context()
+            period = scheduled_period(kind, context["params"], context.get("logical_date"))
+            behind = marts_behind(settings, period)
+            if behind:
+                print(f"waiting for the warehouse build: {behind}")
+            return PokeReturnValue(is_done=behind is None)
+
         @task(
             inlets=[MARTS],
             retries=0,  # a refusal is about the data: a retry cannot help
@@ -52,7 +70,7 @@ version, and otherwise writes the next version beside the earlier ones in
             context = get_current_context()
             return run_scheduled(settings, kind, context["params"], context.get("logical_date"))
 
-        export()
+        wait_for_build() >> export()
 
     return export_dag()
 

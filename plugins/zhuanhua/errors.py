@@ -46,6 +46,10 @@ class NotHeld(ZhuanhuaError, LookupError):
     """No held row with that id (it may be released, waived or superseded already)."""
 
 
+class LoadBusy(ZhuanhuaError, RuntimeError):
+    """Another load of the same feed holds the feed's lock: one load per feed at a time."""
+
+
 class FilesHeld(ZhuanhuaError, RuntimeError):
     """Files held whole for too many bad rows: the night must fail loudly."""
 

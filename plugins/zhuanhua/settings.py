@@ -37,6 +37,35 @@ def venv_command(name: str) -> str:
 
 
 @dataclass(frozen=True)
+class Limits:
+    """How much of a delivered file the pipeline reads, checked before it allocates: a file
+    past a limit is rejected (a JSON line past one is a bad row), with the limit named.
+
+    The defaults are an order of magnitude above anything the feeds deliver at national
+    scale (a day's patents file is about 20 MB, rows have at most 25 columns, records nest
+    three deep) and far below what exhausts a 24 GB machine.
+    """
+
+    file_bytes: int = 256 * 1024**2  # ZHUANHUA_MAX_FILE_BYTES: the file is held in memory
+    columns: int = 256  # ZHUANHUA_MAX_COLUMNS: in a header or a row
+    cell_chars: int = 32_768  # ZHUANHUA_MAX_CELL_CHARS: a CSV field; any typed text value
+    line_bytes: int = 1024**2  # ZHUANHUA_MAX_LINE_BYTES: one JSON line
+    json_depth: int = 32  # ZHUANHUA_MAX_JSON_DEPTH: nesting of one JSON line
+    xlsx_cells: int = 10_000_000  # ZHUANHUA_MAX_XLSX_CELLS: rows × columns of the first sheet
+
+
+DEFAULT_LIMITS = Limits()
+LIMIT_VARIABLES = {
+    "file_bytes": "ZHUANHUA_MAX_FILE_BYTES",
+    "columns": "ZHUANHUA_MAX_COLUMNS",
+    "cell_chars": "ZHUANHUA_MAX_CELL_CHARS",
+    "line_bytes": "ZHUANHUA_MAX_LINE_BYTES",
+    "json_depth": "ZHUANHUA_MAX_JSON_DEPTH",
+    "xlsx_cells": "ZHUANHUA_MAX_XLSX_CELLS",
+}
+
+
+@dataclass(frozen=True)
 class Settings:
     home: Path
     landing: str
@@ -47,6 +76,8 @@ class Settings:
     loan_banks: tuple[str, ...] = ()  # banks whose daily file is due; (): every bank seen
     retries: int = 3  # retries of a transient fault
     retry_delay_seconds: float = 60.0  # the first pause; it doubles
+    task_timeout_minutes: float = 120.0  # a task running longer is failed and alerted
+    run_deadline_hours: float = 6.0  # a night's run not done by then is failed and alerted
     alert_webhook: str | None = None
     alert_email: str | None = None
     smtp_url: str = "smtp://localhost:25"
@@ -54,6 +85,7 @@ class Settings:
     # Airflow's metadata database when it is not the `airflow` database beside the warehouse
     # (AIRFLOW__DATABASE__SQL_ALCHEMY_CONN, Airflow's own variable)
     airflow_metadata_url: str | None = None
+    limits: Limits = DEFAULT_LIMITS
 
     @property
     def airflow_home(self) -> Path:
@@ -103,12 +135,35 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         retry_delay_seconds=_number(
             "ZHUANHUA_RETRY_DELAY_SECONDS", env.get("ZHUANHUA_RETRY_DELAY_SECONDS"), 60.0, float
         ),
+        task_timeout_minutes=_number(
+            "ZHUANHUA_TASK_TIMEOUT_MINUTES", env.get("ZHUANHUA_TASK_TIMEOUT_MINUTES"), 120.0, float
+        ),
+        run_deadline_hours=_number(
+            "ZHUANHUA_RUN_DEADLINE_HOURS", env.get("ZHUANHUA_RUN_DEADLINE_HOURS"), 6.0, float
+        ),
         alert_webhook=env.get("ZHUANHUA_ALERT_WEBHOOK") or None,
         alert_email=env.get("ZHUANHUA_ALERT_EMAIL") or None,
         smtp_url=env.get("ZHUANHUA_SMTP_URL") or "smtp://localhost:25",
         alert_from=env.get("ZHUANHUA_ALERT_FROM") or "zhuanhua@localhost",
         airflow_metadata_url=env.get("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN") or None,
+        limits=_limits(env),
     )
+
+
+def _limits(env: Mapping[str, str]) -> Limits:
+    return Limits(
+        **{
+            field: _positive(variable, env.get(variable), getattr(DEFAULT_LIMITS, field))
+            for field, variable in LIMIT_VARIABLES.items()
+        }
+    )
+
+
+def _positive(name: str, text: str | None, default: int) -> int:
+    value = _number(name, text, default, int)
+    if value < 1:
+        raise ConfigError(f"{name} must be a whole number above 0, got {text!r}")
+    return value
 
 
 def _hold_share(text: str | None) -> float:

@@ -6,6 +6,7 @@ import pandas as pd
 
 from zhuanhua.check.typed import typed_frame
 from zhuanhua.domain.feeds import CONTRACTS, LOANS
+from zhuanhua.settings import Limits
 
 
 def raw(feed, **columns) -> pd.DataFrame:
@@ -49,3 +50,21 @@ def test_file_columns_are_carried_through_as_they_are():
     typed, _ = typed_frame(LOANS, frame)
     assert list(typed["bank_code"]) == ["LZB", "LZB"]
     assert list(typed["file_name"]) == ["loans_LZB_20240603.csv"] * 2
+
+
+def test_values_the_warehouse_cannot_store_are_row_failures_with_their_rule():
+    typed, failures = typed_frame(
+        CONTRACTS,
+        raw(
+            CONTRACTS,
+            project_name=["白酒\x00工艺", "长" * 40],
+            contract_amount=["100000000000000", "99999999999999.5"],
+        ),
+        Limits(cell_chars=30),
+    )
+    rules = {p: {f.rule: f.message for f in fs} for p, fs in failures.items()}
+    assert "NUL character" in rules[0]["contracts.project_name_storable"]
+    assert "out of range" in rules[0]["contracts.contract_amount_storable"]
+    assert "40 characters long, more than 30" in rules[1]["contracts.project_name_storable"]
+    assert typed.at[1, "contract_amount"] == Decimal("99999999999999.5")  # just below: stored
+    assert typed.at[0, "project_name"] is None

@@ -84,3 +84,17 @@ def test_every_task_retries_transient_faults_with_backoff_and_alerts_on_failure(
         assert task.on_failure_callback
     producer = dags["zhuanhua_warehouse"].task_dict["build_warehouse.dbt_producer_watcher"]
     assert producer.retries == 1  # Cosmos skips a retried producer; node tasks retry nodes
+
+
+def test_every_task_has_a_timeout_and_every_run_a_deadline_that_alerts():
+    """A hung mount or lock wait fails its task (and alerts) instead of hanging the night."""
+    for dag in _bag().dags.values():
+        assert dag.dagrun_timeout is not None and dag.on_failure_callback, dag.dag_id
+        for task in dag.tasks:
+            assert task.execution_timeout is not None, f"{dag.dag_id}.{task.task_id}"
+
+
+def test_each_export_waits_for_the_nights_build_before_it_exports():
+    for kind in ("monthly", "quarterly", "annual"):
+        dag = _bag().dags[f"zhuanhua_export_{kind}"]
+        assert dag.task_dict["wait_for_build"].downstream_task_ids == {"export"}

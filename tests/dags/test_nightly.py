@@ -1,9 +1,10 @@
 """The nightly DAG, run by Airflow's dag.test() against the real warehouse."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
+from tests.support import poison
 from tests.support.cli import zhuanhua_cli
 from zhuanhua.audit.report import fetch, fetch_run
 from zhuanhua.dev.synth import generate
@@ -170,3 +171,29 @@ def test_a_data_error_fails_at_once_and_alerts_with_what_to_do(
 
     kept = alerts_file(airflow_ready).read_text(encoding="utf-8")
     assert alert["subject"] in kept
+
+
+def test_a_night_with_poison_files_completes_and_the_next_night_builds(
+    airflow_ready, warehouse, landing
+):
+    """A poison file of every kind, late (their days are before the night), beside the
+    night's good files: the night completes and reports each with its cause; the next
+    night loads normally and the warehouse builds."""
+    night = poison.FIRST_DAY + timedelta(days=10)
+    generate(str(landing), night, 2, seed=23, defect_rate=0.0)
+    delivered = {**poison.deliver(landing, "contracts"), **poison.deliver(landing, "patents")}
+    first = zhuanhua_cli("run", "--date", str(night), "--landing", str(landing))
+    assert first.returncode == 0, first.stderr
+    for name, expected in delivered.items():
+        if expected.status == "rejected":
+            assert f"{name}: rejected whole:" in first.stdout and expected.names in first.stdout
+    statuses = dict(
+        warehouse.execute(
+            "select file_name, status from raw.batch_ledger where business_date = %s", (night,)
+        ).fetchall()
+    )
+    assert statuses and set(statuses.values()) == {"loaded"}
+    second = zhuanhua_cli("run", "--date", str(night + timedelta(days=1)))
+    assert second.returncode == 0, second.stderr
+    assert "Warehouse built: run" in second.stdout
+    assert warehouse.execute("select count(*) from marts.fct_technology_contract").fetchone()[0]

@@ -1,11 +1,19 @@
+import dataclasses
+import hashlib
 import json
-from datetime import date
+from datetime import date, timedelta
 
+import psycopg
 import pytest
 
+from tests.support import poison
+from tests.support.ledger import ledger
 from zhuanhua.dev.synth import generate
 from zhuanhua.domain.feeds import FEEDS
+from zhuanhua.errors import FilesHeld, LoadBusy, NotHeld
 from zhuanhua.load import loader
+from zhuanhua.load.connection import connect
+from zhuanhua.load.locks import feed_lock
 from zhuanhua.load.schema import checked_columns, ensure_schema, raw_columns
 from zhuanhua.ops.steps import load_feed
 from zhuanhua.read.landing import Landing
@@ -247,3 +255,165 @@ def test_a_contract_in_the_top_percent_of_the_warehouse_is_loaded_with_a_warning
     warned = warehouse.execute("select rule from quarantine.warning").fetchall()
     assert ("contracts.top_percent_amount",) in warned
     assert warehouse.execute("select count(*) from checked.contracts").fetchone() == (121,)
+
+
+# No delivery can stop the load: each poison beside good files, whatever its bytes.
+
+
+def ledger_of(conn) -> dict[str, tuple]:
+    return {
+        name: (status, error or "", received, loaded, quarantined, held)
+        for name, status, error, received, loaded, quarantined, held in conn.execute(
+            """select file_name, status, error, rows_received, rows_loaded, rows_quarantined,
+                      rows_held from raw.batch_ledger"""
+        )
+    }
+
+
+@pytest.mark.parametrize("feed", ["contracts", "patents"])
+def test_every_poison_ends_in_the_ledger_and_the_good_files_load(
+    warehouse, landing, landing_settings, feed
+):
+    delivered = poison.deliver(landing, feed)
+    good_day = poison.FIRST_DAY + timedelta(days=len(delivered))
+    good_name = f"contracts_{good_day:%Y%m%d}.csv"
+    if feed == "contracts":
+        (landing / "contracts" / good_name).write_bytes(
+            poison.contract_csv(poison.good_rows(good_day))
+        )
+    load_feed(feed, good_day, landing_settings)
+    ledger = ledger_of(warehouse)
+    for name, expected in delivered.items():
+        status, error, received, loaded, quarantined, held = ledger[name]
+        assert status == expected.status, (name, error)
+        assert received == loaded + quarantined + held, name
+        if status == "rejected":
+            assert expected.names in error and error.startswith(name), error
+        else:
+            rules = warehouse.execute(
+                """select q.failures from quarantine.held_row q
+                   join raw.batch_ledger l using (batch_id) where l.file_name = %s""",
+                (name,),
+            ).fetchall()
+            assert expected.names in json.dumps(rules, ensure_ascii=False), rules
+            assert loaded >= 1, name
+    if feed == "contracts":
+        assert ledger[good_name][0] == "loaded"
+
+
+def test_a_file_over_the_size_limit_is_rejected_unread_and_recorded_once(
+    warehouse, landing, landing_settings
+):
+    day = poison.FIRST_DAY
+    data = poison.contract_csv(poison.good_rows(day, count=20))
+    (landing / "contracts").mkdir()
+    (landing / "contracts" / f"contracts_{day:%Y%m%d}.csv").write_bytes(data)
+    small = dataclasses.replace(
+        landing_settings, limits=dataclasses.replace(landing_settings.limits, file_bytes=1000)
+    )
+    load_feed("contracts", day, small)
+    load_feed("contracts", day, small)  # the same bytes again: nothing new
+    rows = warehouse.execute("select status, error, sha256 from raw.batch_ledger").fetchall()
+    assert len(rows) == 1 and rows[0][0] == "rejected"
+    assert f"{len(data)} bytes, more than 1000 (ZHUANHUA_MAX_FILE_BYTES)" in rows[0][1]
+    assert rows[0][2] == hashlib.sha256(data).hexdigest()
+
+
+def test_a_reader_that_crashes_on_one_file_rejects_that_file_only(
+    warehouse, landing, landing_settings, monkeypatch
+):
+    generate(str(landing), START, 3, seed=5, defect_rate=0.0)
+    real = loader.read_file
+
+    def crashing(feed, name, data, limits):
+        if name.startswith("contracts_20240604"):
+            raise IndexError("list index out of range")
+        return real(feed, name, data, limits)
+
+    monkeypatch.setattr(loader, "read_file", crashing)
+    load_feed("contracts", LAST, landing_settings)
+    ledger = ledger_of(warehouse)
+    crashed = next(v for k, v in ledger.items() if k.startswith("contracts_20240604"))
+    assert crashed[0] == "rejected"
+    assert "unreadable (IndexError: list index out of range)" in crashed[1]
+    assert sorted(v[0] for v in ledger.values()) == ["loaded", "loaded", "rejected"]
+
+
+def test_a_file_the_database_refuses_is_rolled_back_and_rejected_and_the_rest_load(
+    warehouse, landing, landing_settings, monkeypatch
+):
+    generate(str(landing), START, 3, seed=5, defect_rate=0.0)
+    real = loader._copy_checked
+
+    def refusing(conn, batch_id, version):
+        real(conn, batch_id, version)
+        if version.landed.name.startswith("contracts_20240604"):
+            raise psycopg.errors.NumericValueOutOfRange("numeric field overflow")
+
+    monkeypatch.setattr(loader, "_copy_checked", refusing)
+    load_feed("contracts", LAST, landing_settings)
+    ledger = ledger_of(warehouse)
+    refused = next(v for k, v in ledger.items() if k.startswith("contracts_20240604"))
+    assert refused[0] == "rejected"
+    assert "could not be stored (NumericValueOutOfRange" in refused[1]
+    assert sorted(v[0] for v in ledger.values()) == ["loaded", "loaded", "rejected"]
+    left = warehouse.execute(
+        """select count(*) from checked.contracts c join raw.batch_ledger l using (batch_id)
+           where l.status <> 'loaded'"""
+    ).fetchone()[0]
+    assert left == 0  # nothing of the refused file stayed behind
+
+
+def test_a_second_load_of_the_same_feed_at_once_is_refused_clearly(
+    warehouse, landing, landing_settings, settings
+):
+    generate(str(landing), START, 1, seed=5, defect_rate=0.0)
+    with connect(settings) as other, feed_lock(other, "contracts"):
+        with pytest.raises(LoadBusy, match="another load of contracts is running"):
+            load_feed("contracts", START, landing_settings)
+        load_feed("loans", START, landing_settings)  # another feed is not held up
+    assert load_feed("contracts", START, landing_settings)["files"][0]["status"] == "loaded"
+
+
+def test_events_before_their_patents_are_early_not_broken(warehouse, landing, landing_settings):
+    """More than the hold share of a file waiting for references: the file loads, its rows
+    wait, and the patents' file releases them (sources.md: out of order ends as in order)."""
+    generate(str(landing), START, 3, seed=9, defect_rate=0.0)
+    strict = dataclasses.replace(landing_settings, hold_share=0.2)
+    events = load_feed("patent_events", LAST, strict)
+    assert all(f["status"] == "loaded" for f in events["files"])
+    waiting = warehouse.execute(
+        "select count(*) from quarantine.held_row where status = 'held'"
+    ).fetchone()[0]
+    assert waiting > 0
+    load_feed("patents", LAST, strict)
+    still = warehouse.execute(
+        """select failures from quarantine.held_row where status = 'held'
+           and failures::text like '%%unknown_reference%%'"""
+    ).fetchall()
+    assert still == []
+
+
+def test_a_held_file_is_released_by_the_steward_whole(warehouse, landing, landing_settings):
+    day = poison.FIRST_DAY
+    rows = poison.good_rows(day, count=12)
+    for row in rows[:4]:
+        row["技术领域"] = "不存在的领域"
+    (landing / "contracts").mkdir()
+    (landing / "contracts" / f"contracts_{day:%Y%m%d}.csv").write_bytes(poison.contract_csv(rows))
+    strict = dataclasses.replace(landing_settings, hold_share=0.2)
+    with pytest.raises(FilesHeld):
+        load_feed("contracts", day, strict)
+    [(batch_id, *_)] = loader.held_files(warehouse)
+    outcome = loader.release_held_file(warehouse, batch_id, strict)
+    assert (outcome.status, outcome.rows_loaded, outcome.rows_quarantined) == ("loaded", 8, 4)
+    ledger = ledger_of(warehouse)[f"contracts_{day:%Y%m%d}.csv"]
+    assert ledger[0] == "loaded" and ledger[2:] == (12, 8, 4, 0)
+    with pytest.raises(NotHeld):
+        loader.release_held_file(warehouse, batch_id, strict)
+
+
+def test_the_ledger_itself_refuses_two_loaded_versions_of_one_file(warehouse):
+    ledger(warehouse, "contracts", "contracts_20240603.csv", "loaded")
+    with pytest.raises(psycopg.errors.ExclusionViolation):
+        ledger(warehouse, "contracts", "contracts_20240603.csv", "loaded", error="v2")

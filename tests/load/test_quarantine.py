@@ -150,3 +150,21 @@ def test_every_feed_has_its_held_rows_listed(warehouse, landing, landing_setting
     listed = zhuanhua_cli("quarantine", "list", "--status", "held", "--json")
     feeds = {json.loads(line)["feed"] for line in listed.stdout.splitlines()}
     assert feeds <= set(FEEDS) and "contracts" in feeds
+
+
+def test_a_row_missing_a_required_value_cannot_be_waived(warehouse, landing, landing_settings):
+    """Loading it would put NULL where the marts' contracts need a value (issue: a waived row
+    failed every nightly build); the steward is told why and what to do."""
+    rows = [action("2024510500000091", "登记", date(2024, 6, 3), 项目名称=None)]
+    (landing / "contracts").mkdir()
+    kind, data = table_bytes(HEADERS, rows, 1)
+    (landing / "contracts" / f"contracts_20240603.{kind}").write_bytes(data)
+    load_feed("contracts", date(2024, 6, 3), landing_settings)
+    [(held_id,)] = warehouse.execute("select id from quarantine.held_row").fetchall()
+    done = zhuanhua_cli("quarantine", "waive", str(held_id), "--reason", "accepted by phone")
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert f"row {held_id} cannot be waived: contracts.project_name_required" in done.stderr
+    assert "ask the sender for a corrected file" in done.stderr
+    status = warehouse.execute("select status from quarantine.held_row").fetchone()[0]
+    assert status == "held"
+    assert warehouse.execute("select count(*) from checked.contracts").fetchone()[0] == 0

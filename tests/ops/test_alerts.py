@@ -40,3 +40,18 @@ def test_an_alert_is_kept_posted_and_survives_a_broken_mail_channel(settings, tm
     kept = [json.loads(line) for line in alerts_file(here).read_text("utf-8").splitlines()]
     assert kept[0]["subject"] == alert.subject and "what to do: Ask the bank." in kept[0]["text"]
     assert inbox.received[0]["details"] == {"late": "loans"}
+
+
+def test_a_run_past_its_deadline_alerts_once_and_a_task_failure_is_left_to_its_task(
+    settings, monkeypatch, tmp_path
+):
+    from zhuanhua.ops.alerts import on_run_failure
+
+    monkeypatch.setenv("ZHUANHUA_HOME", str(tmp_path))
+    here = dataclasses.replace(settings, home=tmp_path)
+    on_run_failure({"reason": "task_failure", "params": {"business_date": "2024-06-03"}})
+    assert not alerts_file(here).exists()
+    on_run_failure({"reason": "timed_out", "params": {"business_date": "2024-06-03"}})
+    [kept] = [json.loads(line) for line in alerts_file(here).read_text("utf-8").splitlines()]
+    assert kept["details"]["reason"] == "timed_out"
+    assert "2024-06-03" in kept["subject"] and "zhuanhua run --date 2024-06-03" in kept["action"]

@@ -1,5 +1,6 @@
 import csv
 import io
+import json
 from datetime import datetime
 
 import pytest
@@ -7,7 +8,8 @@ from openpyxl import Workbook
 
 from zhuanhua.domain.feeds import CONTRACTS, LOANS, PATENTS
 from zhuanhua.errors import FileRejected
-from zhuanhua.read.readers import read_file
+from zhuanhua.read.readers import json_depth, read_file
+from zhuanhua.settings import Limits
 
 HEADERS = CONTRACTS.delivered_headers
 ROW = [
@@ -181,3 +183,34 @@ def test_json_lines_keep_bad_lines_as_bad_rows_not_a_bad_file():
     assert "not valid JSON" in table.broken[1] and "not an object" in table.broken[2]
     assert table.broken[3] == "the line is not UTF-8"
     assert table.lines[1] == '{"application_no": "2023'  # kept as received
+
+
+SMALL = Limits(line_bytes=200, json_depth=4, columns=30, cell_chars=50)
+
+
+def test_a_json_line_past_a_limit_is_a_bad_row_named_with_its_limit_not_a_crash():
+    deep = '{"application_no": "x", "applicants": ' + "[" * 50 + "]" * 50 + "}"
+    long = json.dumps({"title": "长" * 300}, ensure_ascii=False)
+    table = read_file(PATENTS, "patents_20240603.jsonl", f"{deep}\n{long}\n{{}}\n".encode(), SMALL)
+    assert table.broken == {
+        0: "the line nests deeper than 4 levels (ZHUANHUA_MAX_JSON_DEPTH)",
+        1: f"the line is {len(long.encode())} bytes, longer than 200 (ZHUANHUA_MAX_LINE_BYTES)",
+    }
+    assert len(table.rows) == 3  # the empty object is a row; its checks decide
+
+
+def test_brackets_inside_strings_do_not_count_as_nesting():
+    assert json_depth('{"a": "[[[[[[", "b": [{"c": "\\"]]]"}]}') == 3
+
+
+def test_a_csv_cell_past_the_limit_rejects_the_file_with_its_line():
+    rows = [HEADERS, ROW, [*ROW[:3], "长" * 60, *ROW[4:]]]
+    data = "\r\n".join(",".join(r) for r in rows).encode()
+    with pytest.raises(FileRejected, match=r"line 3: .*at most 50 characters: ZHUANHUA_MAX_CELL"):
+        read_file(CONTRACTS, "contracts_20240603.csv", data, SMALL)
+
+
+def test_a_header_wider_than_the_limit_rejects_the_file():
+    data = ",".join([*HEADERS, *(f"c{i}" for i in range(10))]).encode()
+    with pytest.raises(FileRejected, match="line 1 has 35 cells, more than 30"):
+        read_file(CONTRACTS, "contracts_20240603.csv", data, SMALL)

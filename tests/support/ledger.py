@@ -16,7 +16,7 @@ def ledger(conn, feed: str, file_name: str, status: str, day: date = DAY, error=
             feed,
             file_name,
             f"file:///landing/{file_name}",
-            file_name + status,
+            f"{file_name}{status}{error}",  # another error: another version
             day,
             status,
             error,

@@ -201,16 +201,20 @@ def fetch(conn: psycopg.Connection, business_date: date) -> list[dict]:
 
 
 def file_problems(conn: psycopg.Connection, business_date: date) -> list[tuple[str, str]]:
-    """Files rejected (unreadable) or held whole (too many bad rows), with the cause, and
-    files whose row count is far from the recent ones (a warning)."""
+    """Files rejected (unreadable) or held whole (too many bad rows), with the cause: those of
+    the date and those the night's loads took in late; and files of the date whose row count
+    is far from the recent ones (a warning)."""
     return conn.execute(
-        """select file_name, error from raw.batch_ledger
-           where business_date = %s and status in ('rejected', 'held')
+        """select l.file_name, l.error from raw.batch_ledger as l
+           left join audit.nightly_run as r on r.business_date = %(day)s
+           where l.status in ('rejected', 'held')
+             and (l.business_date = %(day)s
+                  or l.finished_at between r.loads_started_at and r.loads_finished_at)
            union all
            select file_name, unnest(batch_warnings) from raw.batch_ledger
-           where business_date = %s and status = 'loaded'
+           where business_date = %(day)s and status = 'loaded'
            order by 1""",
-        (business_date, business_date),
+        {"day": business_date},
     ).fetchall()
 
 

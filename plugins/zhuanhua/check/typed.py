@@ -1,12 +1,20 @@
-"""Type a file's rows by their columns' kinds; an unreadable value is a failure, not an error."""
+"""Type a file's rows by their columns' kinds; an unreadable value is a failure, not an error.
+
+So is a value the warehouse cannot store (a NUL character, which PostgreSQL text refuses; a
+number past numeric(20, 6); text past the cell limit): caught here, with its rule, rather than
+failing the COPY of the whole file.
+"""
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 import pandas as pd
 
 from zhuanhua.check.suite import Failure
 from zhuanhua.domain import normalise
-from zhuanhua.domain.feeds import Feed, Kind
+from zhuanhua.domain.feeds import NUMERIC_CEILING, Feed, Kind
+from zhuanhua.settings import DEFAULT_LIMITS, Limits
 
 PARSERS = {
     Kind.TEXT: normalise.text,
@@ -20,7 +28,9 @@ PARSERS = {
 }
 
 
-def typed_frame(feed: Feed, raw: pd.DataFrame) -> tuple[pd.DataFrame, dict[int, list[Failure]]]:
+def typed_frame(
+    feed: Feed, raw: pd.DataFrame, limits: Limits = DEFAULT_LIMITS
+) -> tuple[pd.DataFrame, dict[int, list[Failure]]]:
     """Values repeat a lot (dates, codes, types), so each distinct value is parsed once."""
     typed = pd.DataFrame(index=raw.index)
     failures: dict[int, list[Failure]] = {}
@@ -33,21 +43,39 @@ def typed_frame(feed: Feed, raw: pd.DataFrame) -> tuple[pd.DataFrame, dict[int, 
         for value in raw[column.name].dropna().unique():
             try:
                 parsed[value] = parse(value)
+                problem = unstorable(value, parsed[value], limits)
+                if problem:
+                    bad[value] = ("storable", problem)
+                    del parsed[value]
             except normalise.BadValue as exc:
-                bad[value] = str(exc)
+                bad[value] = ("readable", str(exc))
         values = raw[column.name].map(parsed).astype(object)
         typed[column.name] = values.where(values.notna(), None)
         for position in raw.index[raw[column.name].isin(bad.keys())]:
+            kind, message = bad[raw.at[position, column.name]]
             failures.setdefault(position, []).append(
                 Failure(
-                    f"{feed.name}.{column.name}_readable",
-                    column.name,
-                    f"{column.header}: {bad[raw.at[position, column.name]]}",
+                    f"{feed.name}.{column.name}_{kind}", column.name, f"{column.header}: {message}"
                 )
             )
-    for name, default in feed.defaults.items():
+    for name, default in feed.defaults.items():  # after typing: a default is never a failure
         typed[name] = typed[name].where(typed[name].notna(), default)
     for name in ("business_date", "file_name", *feed.file_fields):  # carried through as is
         if name in raw:
             typed[name] = raw[name]
     return typed, failures
+
+
+def unstorable(received: object, parsed: object, limits: Limits) -> str | None:
+    """Why the warehouse could not store a value, if it could not."""
+    text = str(received)
+    if "\x00" in text or "\\u0000" in text:  # jsonb refuses the escaped form too
+        return "contains a NUL character, which the warehouse cannot store"
+    if len(text) > limits.cell_chars:
+        return (
+            f"is {len(text)} characters long, more than {limits.cell_chars} "
+            "(ZHUANHUA_MAX_CELL_CHARS)"
+        )
+    if isinstance(parsed, Decimal) and abs(parsed) >= NUMERIC_CEILING:
+        return f"{parsed} is out of range: the warehouse stores numbers below {NUMERIC_CEILING:,}"
+    return None

@@ -1,4 +1,4 @@
-"""`zhuanhua quarantine list|show|release|waive`: the data steward's commands."""
+"""`zhuanhua quarantine list|show|release|waive|files|release-file`: the data steward's commands."""
 
 from __future__ import annotations
 
@@ -30,6 +30,13 @@ def add_commands(verbs) -> None:
     waiving.add_argument("id", type=int)
     waiving.add_argument("--reason", required=True)
     waiving.set_defaults(handler=waive)
+    files = actions.add_parser("files", help="files held whole, with their batch ids and why")
+    files.set_defaults(handler=held_files)
+    releasing_file = actions.add_parser(
+        "release-file", help="re-check a file held whole and load it (bad rows quarantined)"
+    )
+    releasing_file.add_argument("batch_id", type=int)
+    releasing_file.set_defaults(handler=release_file)
 
 
 # The quarantine re-checks rows through the rules, which import Great Expectations (about 6 s):
@@ -83,4 +90,27 @@ def waive(args, settings: Settings) -> int:
     with connect(settings) as conn:
         outcome = quarantine.waive(conn, args.id, args.reason, settings)
     print(f"{outcome.id}: {'released (it passes now)' if outcome.passed else 'waived and loaded'}")
+    return 0
+
+
+def held_files(args, settings: Settings) -> int:
+    from zhuanhua.load import loader  # lazy: GX (see above)
+
+    with connect(settings) as conn:
+        found = loader.held_files(conn)
+    for batch_id, feed, file_name, day, error in found:
+        print(f"{batch_id:>6} {feed:<14} {file_name} ({day})  {error}")
+    print(f"{len(found)} file(s) held", file=sys.stderr)
+    return 0
+
+
+def release_file(args, settings: Settings) -> int:
+    from zhuanhua.load import loader  # lazy: GX (see above)
+
+    with connect(settings) as conn:
+        outcome = loader.release_held_file(conn, args.batch_id, settings)
+    print(
+        f"{outcome.file_name}: released and loaded: {outcome.rows_loaded} rows loaded, "
+        f"{outcome.rows_quarantined} quarantined (zhuanhua quarantine list)"
+    )
     return 0

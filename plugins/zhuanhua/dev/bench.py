@@ -55,7 +55,10 @@ def run_bench(settings: Settings, scale: str = "province", days: int = 365) -> d
             validating = suite.SECONDS_VALIDATING[name]
             started = time.perf_counter()
             outcomes = load_files(
-                conn, feed, ((f, Landing(str(landing)).read(f)) for f in files), bench
+                conn,
+                feed,
+                (Landing(str(landing)).fetch(f, bench.limits.file_bytes) for f in files),
+                bench,
             )
             elapsed = time.perf_counter() - started
             rows = sum(o.rows_received for o in outcomes)
@@ -116,7 +119,9 @@ def _bench_dbt(conn: psycopg.Connection, bench: Settings, landing: str, next_day
     full = time.perf_counter() - started
     for feed in FEEDS.values():
         files = Landing(landing).files(feed, next_day)
-        load_files(conn, feed, ((f, Landing(landing).read(f)) for f in files), bench)
+        load_files(
+            conn, feed, (Landing(landing).fetch(f, bench.limits.file_bytes) for f in files), bench
+        )
     started = time.perf_counter()
     dbt.build(bench)
     one_day = time.perf_counter() - started

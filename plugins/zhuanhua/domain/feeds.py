@@ -9,7 +9,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from enum import StrEnum
+
+# The warehouse's exact numbers (amounts in 万元, rates): numeric(20, 6), so a value must stay
+# below 10^14 in magnitude; a larger one is a row failure, caught before COPY.
+NUMERIC_DIGITS, NUMERIC_SCALE = 20, 6
+NUMERIC_CEILING = Decimal(10) ** (NUMERIC_DIGITS - NUMERIC_SCALE)
 
 
 class Kind(StrEnum):

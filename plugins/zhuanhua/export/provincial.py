@@ -17,6 +17,7 @@ from zhuanhua.domain.codes import city_counties, division_name
 from zhuanhua.errors import ExportRefused
 from zhuanhua.export import files, versions
 from zhuanhua.export.contributions import all_contributions
+from zhuanhua.export.freshness import stale_marts
 from zhuanhua.export.periods import Period, parse_period
 from zhuanhua.export.reconcile import reconcile
 from zhuanhua.export.specs import table_specs
@@ -60,6 +61,7 @@ def export_period(
         # one consistent view of the warehouse for the tables and their checks
         conn.execute("set transaction isolation level repeatable read")
         conn.execute("select pg_advisory_xact_lock(hashtext(%s))", (f"export {prefix}",))
+        _fresh(conn, period)
         waived = _complete(conn, period, waivers, settings.loan_banks)
         contributions = all_contributions(conn, period, settings.region, county)
         tables = {s.name: compute(s, contributions) for s in table_specs(settings.region)}
@@ -105,6 +107,15 @@ def _region(city: str, region: str | None) -> tuple[str, str | None]:
             f"region {region}: export the city {city} or one of its counties ({listed})"
         )
     return region, region
+
+
+def _fresh(conn: psycopg.Connection, period: Period) -> None:
+    stale = stale_marts(conn, period)
+    if stale:
+        raise ExportRefused(
+            f"{period.key}: {stale}; build the warehouse first (the warehouse DAG, or "
+            "`zhuanhua run --date …`), then export. Nothing was written."
+        )
 
 
 def _check_waivers(waivers: tuple[Waiver, ...], period: Period) -> None:

@@ -6,8 +6,10 @@ import logging
 from datetime import datetime
 
 from zhuanhua.errors import UsageError
-from zhuanhua.export.periods import last_complete
+from zhuanhua.export.freshness import stale_marts
+from zhuanhua.export.periods import last_complete, parse_period
 from zhuanhua.export.provincial import export_period
+from zhuanhua.load.connection import connect
 from zhuanhua.settings import TIMEZONE, Settings
 
 log = logging.getLogger(__name__)
@@ -21,19 +23,30 @@ CALENDARS = {
 }
 
 
+def scheduled_period(kind: str, params: dict, logical_date: datetime | None) -> str:
+    """The `period` param, else the last period of the kind ended before the run."""
+    import pendulum  # Airflow's date library: only a scheduled run needs it
+
+    if params.get("period"):
+        return params["period"]
+    if logical_date is None:
+        raise UsageError("a run needs a period param or a logical date")
+    today = pendulum.instance(logical_date).in_timezone(TIMEZONE).date()
+    return last_complete(kind, today).key
+
+
+def marts_behind(settings: Settings, period_key: str) -> str | None:
+    """Why the marts are not ready for the period's export yet (a load since the last build),
+    or None: the export DAG waits on it before exporting."""
+    with connect(settings) as conn:
+        return stale_marts(conn, parse_period(period_key))
+
+
 def run_scheduled(
     settings: Settings, kind: str, params: dict, logical_date: datetime | None
 ) -> dict:
     """Export the `period` param, else the last period of the kind ended before the run."""
-    import pendulum  # Airflow's date library: only a scheduled run needs it
-
-    if params.get("period"):
-        period = params["period"]
-    elif logical_date is not None:
-        today = pendulum.instance(logical_date).in_timezone(TIMEZONE).date()
-        period = last_complete(kind, today).key
-    else:
-        raise UsageError("a run needs a period param or a logical date")
+    period = scheduled_period(kind, params, logical_date)
     result = export_period(settings, period, params.get("region"))
     log.info("%s", result.message)
     return {

@@ -65,6 +65,7 @@ class EmbeddedServer:
         self.home.mkdir(parents=True, exist_ok=True)
         if not (self.pgdata / "PG_VERSION").exists():
             self._init()
+        _let_reach(self.home)
         if not self.is_running():
             port = self._choose_port()
             self._write_state(port)
@@ -196,11 +197,20 @@ def _hand_over(home: Path, pgdata: Path) -> None:
         )
     entry = pwd.getpwnam(SERVICE_ACCOUNT)
     os.chown(pgdata, entry.pw_uid, entry.pw_gid)
-    for parent in [home, *home.parents]:  # traversal only (o+x), nothing readable
-        mode = parent.stat().st_mode
-        if not mode & 0o001:
-            parent.chmod(mode | 0o001)
+    _let_reach(home)
     # the server writes its log beside pgdata
     log = home / "pg.log"
     log.touch(exist_ok=True)
     os.chown(log, entry.pw_uid, entry.pw_gid)
+
+
+def _let_reach(home: Path) -> None:
+    """Under root: let the service account reach the folder (o+x on it and its parents,
+    nothing readable). Done at every start, since a parent may have been closed since the
+    first (pytest closes its temporary root to 0700 at each session start)."""
+    if os.geteuid() != 0:
+        return
+    for parent in [home, *home.parents]:
+        mode = parent.stat().st_mode
+        if not mode & 0o001:
+            parent.chmod(mode | 0o001)

@@ -9,9 +9,9 @@ committed in its own transaction, so a crash never leaves half a file.
 
 from __future__ import annotations
 
-import hashlib
 import json
-from collections.abc import Iterable, Iterator
+import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -21,13 +21,17 @@ import psycopg
 from zhuanhua.check.rows import check_rows, with_file_columns
 from zhuanhua.check.suite import Failure
 from zhuanhua.check.typed import typed_frame
-from zhuanhua.domain.feeds import Feed
-from zhuanhua.errors import FileRejected
+from zhuanhua.domain.feeds import FEEDS, Feed
+from zhuanhua.errors import FileRejected, NotHeld
+from zhuanhua.load.faults import is_transient
+from zhuanhua.load.locks import feed_lock
 from zhuanhua.load.quarantine import release_resolved
 from zhuanhua.load.schema import checked_columns
-from zhuanhua.read.landing import LandedFile
-from zhuanhua.read.readers import RawTable, read_file
+from zhuanhua.read.landing import Delivery, LandedFile
+from zhuanhua.read.readers import RawTable, read_file, read_jsonl
 from zhuanhua.settings import Settings
+
+log = logging.getLogger(__name__)
 
 CHECK_CHUNK_ROWS = 200_000  # rows validated together; bounds memory at national scale
 HOLD_MIN_ROWS = 10  # below this a file's bad share says little about the export
@@ -61,11 +65,29 @@ class FileVersion:
     failures: dict[int, list[Failure]] = field(default_factory=dict)
 
     @property
+    def row_count(self) -> int:
+        return len(self.table.rows) if self.table is not None else 0
+
+    def reject(self, cause: str) -> FileVersion:
+        self.table = None
+        self.error = f"{self.landed.name}: rejected whole: {cause}"
+        return self
+
+    @property
     def row_numbers(self) -> list[int]:
         return [number for number, _, _ in self.table.rows]
 
     def rejected(self) -> set[int]:
         return {i for i, fs in self.failures.items() if any(f.severity == "reject" for f in fs)}
+
+    def broken_rows(self) -> set[int]:
+        """Rows rejected for what they are, not only for a reference that has not arrived
+        yet: a file delivered before the one it refers to is early, not broken."""
+        return {
+            i
+            for i, fs in self.failures.items()
+            if any(f.severity == "reject" and not f.rule.endswith(".unknown_reference") for f in fs)
+        }
 
     def counts(self) -> dict[str, int]:
         rejected = self.rejected()
@@ -81,76 +103,128 @@ class FileVersion:
 def load_file(
     conn: psycopg.Connection, feed: Feed, landed: LandedFile, data: bytes, settings: Settings
 ) -> BatchOutcome:
-    return load_files(conn, feed, [(landed, data)], settings)[0]
+    return load_files(conn, feed, [Delivery.of(landed, data)], settings)[0]
 
 
 def load_files(
-    conn: psycopg.Connection,
-    feed: Feed,
-    files: Iterable[tuple[LandedFile, bytes]],
-    settings: Settings,
+    conn: psycopg.Connection, feed: Feed, deliveries: Iterable[Delivery], settings: Settings
 ) -> list[BatchOutcome]:
     """Load in the order given; versions already in the ledger are skipped.
 
-    A file with more than `settings.hold_share` of its rows failing is held whole: that is
-    a broken export upstream, not bad rows. Afterwards, rows held for a reference this load brought
-    are released.
+    Files are read, checked and committed a chunk of rows at a time, so memory stays bounded
+    and a file is in the ledger before the next chunk is read. Whatever a file's bytes do to
+    the reader, the checks or the COPY, that file ends rejected with the cause and the others
+    load; only a transient fault (the database gone) stops the load, for Airflow to retry.
+    A file with more than `settings.hold_share` of its rows failing is held whole: that is a
+    broken export upstream, not bad rows. Afterwards, rows held for a reference this load
+    brought are released.
     """
+    with feed_lock(conn, feed.name):
+        return _load_files(conn, feed, deliveries, settings)
+
+
+def _load_files(
+    conn: psycopg.Connection, feed: Feed, deliveries: Iterable[Delivery], settings: Settings
+) -> list[BatchOutcome]:
     outcomes: dict[str, BatchOutcome] = {}
-    fresh: list[FileVersion] = []
     order: list[str] = []
-    for landed, data in files:
-        order.append(landed.name)
-        version = _read(conn, feed, landed, data)
+    pending: list[FileVersion] = []
+    for delivery in deliveries:
+        order.append(delivery.landed.name)
+        version = _read(conn, feed, delivery, settings)
         if version is None:
-            outcomes[landed.name] = BatchOutcome(landed.name, "skipped")
-        else:
-            fresh.append(version)
-    for chunk in _chunks([v for v in fresh if v.table is not None]):
-        _check(conn, feed, chunk, settings)
-    for version in fresh:
-        outcomes[version.landed.name] = _commit(conn, version, settings.hold_share)
+            outcomes[delivery.landed.name] = BatchOutcome(delivery.landed.name, "skipped")
+            continue
+        pending.append(version)
+        if sum(v.row_count for v in pending) >= CHECK_CHUNK_ROWS:
+            outcomes |= _check_and_commit(conn, feed, pending, settings)
+            pending = []
+    outcomes |= _check_and_commit(conn, feed, pending, settings)
     release_resolved(conn, feed.name, settings)
-    if fresh:  # fresh statistics, so the warehouse build plans its joins on real sizes
-        conn.execute(f"analyze checked.{feed.name}")
+    if len(outcomes) > sum(o.status == "skipped" for o in outcomes.values()):
+        conn.execute(f"analyze checked.{feed.name}")  # the build plans joins on real sizes
     return [outcomes[name] for name in order]
 
 
 def _read(
-    conn: psycopg.Connection, feed: Feed, landed: LandedFile, data: bytes
+    conn: psycopg.Connection, feed: Feed, delivery: Delivery, settings: Settings
 ) -> FileVersion | None:
-    sha256 = hashlib.sha256(data).hexdigest()
+    landed = delivery.landed
     known = conn.execute(
         "select 1 from raw.batch_ledger where feed = %s and file_name = %s and sha256 = %s",
-        (feed.name, landed.name, sha256),
+        (feed.name, landed.name, delivery.sha256),
     ).fetchone()
     if known:
         return None
-    version = FileVersion(feed, landed, len(data), sha256, datetime.now(UTC))
+    version = FileVersion(feed, landed, delivery.size, delivery.sha256, datetime.now(UTC))
+    limits = settings.limits
+    if delivery.data is None:
+        return version.reject(
+            f"the file is {delivery.size} bytes, more than {limits.file_bytes} "
+            "(ZHUANHUA_MAX_FILE_BYTES)"
+        )
     try:
-        version.table = read_file(feed, landed.name, data)
+        version.table = read_file(feed, landed.name, delivery.data, limits)
     except FileRejected as exc:
-        version.error = f"{landed.name}: rejected whole: {exc}"
+        version.reject(str(exc))
+    except Exception as exc:
+        _unless_transient(exc)
+        log.exception("%s: the reader failed", landed.name)
+        version.reject(f"unreadable ({type(exc).__name__}: {exc})")
     return version
 
 
-def _chunks(versions: list[FileVersion]) -> Iterator[list[FileVersion]]:
-    chunk, rows = [], 0
+def _check_and_commit(
+    conn: psycopg.Connection, feed: Feed, versions: list[FileVersion], settings: Settings
+) -> dict[str, BatchOutcome]:
+    _check_isolated(conn, feed, [v for v in versions if v.table is not None], settings)
+    return {v.landed.name: _commit_isolated(conn, v, settings.hold_share) for v in versions}
+
+
+def _check_isolated(
+    conn: psycopg.Connection, feed: Feed, versions: list[FileVersion], settings: Settings
+) -> None:
+    """Check the files together; if that fails, each alone, so only the file that makes the
+    checks fail is rejected."""
+    if not versions:
+        return
+    try:
+        _check(conn, feed, versions, settings)
+        return
+    except Exception as exc:
+        _unless_transient(exc)
+        if len(versions) == 1:
+            log.exception("%s: the checks failed", versions[0].landed.name)
+            versions[0].reject(f"the checks failed on it ({type(exc).__name__}: {exc})")
+            return
     for version in versions:
-        if chunk and rows + len(version.table.rows) > CHECK_CHUNK_ROWS:
-            yield chunk
-            chunk, rows = [], 0
-        chunk.append(version)
-        rows += len(version.table.rows)
-    if chunk:
-        yield chunk
+        _check_isolated(conn, feed, [version], settings)
+
+
+def _commit_isolated(conn: psycopg.Connection, version: FileVersion, hold_share: float):
+    """Commit the file in its own transaction; if the database refuses its rows, the
+    transaction is rolled back whole and the file is recorded as rejected with the cause."""
+    try:
+        return _commit(conn, version, hold_share)
+    except Exception as exc:
+        _unless_transient(exc)
+        log.exception("%s: could not be stored", version.landed.name)
+        version.table = None
+        version.reject(f"could not be stored ({type(exc).__name__}: {str(exc).strip()})")
+        return _commit(conn, version, hold_share)
+
+
+def _unless_transient(error: BaseException) -> None:
+    """A transient fault is not the file's: it ends the load, for Airflow to retry."""
+    if is_transient(error):
+        raise error
 
 
 def _check(
     conn: psycopg.Connection, feed: Feed, chunk: list[FileVersion], settings: Settings
 ) -> None:
     """Type and validate the chunk's rows as one frame; results go back to each file."""
-    typed, failures = typed_frame(feed, _raw_frame(feed, chunk))
+    typed, failures = typed_frame(feed, _raw_frame(feed, chunk), settings.limits)
     offset = 0
     for version in chunk:
         for position, problem in version.table.broken.items():
@@ -199,7 +273,7 @@ def _commit(conn: psycopg.Connection, version: FileVersion, hold_share: float) -
         return BatchOutcome(landed.name, "rejected", error=version.error)
     counts = version.counts()
     base["batch_warnings"] = _row_count_warning(conn, version)
-    received, bad = counts["rows_received"], counts["rows_quarantined"]
+    received, bad = counts["rows_received"], len(version.broken_rows())
     if received >= HOLD_MIN_ROWS and bad > hold_share * received:
         return _hold(conn, version, base, counts)
     with conn.transaction():
@@ -258,7 +332,8 @@ def _hold(
     error = (
         f"{version.landed.name}: held whole: {counts['rows_quarantined']} of "
         f"{counts['rows_received']} rows fail the checks, more than the allowed share; "
-        f"most often {top}. Ask the sender for a corrected file."
+        f"most often {top}. Ask the sender for a corrected file, or release it once the cause "
+        "is fixed (zhuanhua quarantine files, then release-file)."
     )
     with conn.transaction():
         batch_id = _insert_ledger(
@@ -277,6 +352,90 @@ def _hold(
     return BatchOutcome(
         version.landed.name, "held", rows_received=counts["rows_received"], error=error
     )
+
+
+HELD_FILE = """
+    select feed, file_name, file_url, business_date, size_bytes, sha256, started_at, status,
+           encoding, extra_columns,
+           exists (select 1 from raw.batch_ledger as later
+                   where later.feed = l.feed and later.file_name = l.file_name
+                     and later.batch_id > l.batch_id and later.status <> 'rejected') as replaced
+    from raw.batch_ledger as l where batch_id = %s
+"""
+
+
+def held_files(conn: psycopg.Connection) -> list[tuple]:
+    """Files held whole, oldest first: batch id, feed, file, business date, why."""
+    return conn.execute(
+        """select batch_id, feed, file_name, business_date, error from raw.batch_ledger
+           where status = 'held' order by batch_id"""
+    ).fetchall()
+
+
+def release_held_file(conn: psycopg.Connection, batch_id: int, settings: Settings) -> BatchOutcome:
+    """The steward's release of a file held whole: its rows as received are checked again
+    (a code table or a reference may have changed since), then loaded as a new file would be,
+    good rows checked and bad rows quarantined, whatever their share: the steward decided."""
+    found = conn.execute(HELD_FILE, (batch_id,)).fetchone()
+    if found is None or found[7] != "held":
+        raise NotHeld(f"no file held whole with batch id {batch_id} (zhuanhua quarantine files)")
+    name, url, day, size, sha256, started, _, encoding, extras, replaced = found[1:]
+    if replaced:
+        raise NotHeld(
+            f"{name} (batch {batch_id}) has a later version in the ledger, which "
+            "replaces it: release that one if it is held"
+        )
+    feed = FEEDS[found[0]]
+    with feed_lock(conn, feed.name):
+        version = FileVersion(feed, LandedFile(feed.name, name, url, day), size, sha256, started)
+        version.table = _raw_table(conn, feed, batch_id, encoding, extras, settings)
+        _check(conn, feed, [version], settings)
+        counts = version.counts()
+        with conn.transaction():
+            conn.execute(
+                """update raw.batch_ledger set status = 'loaded', error = null, rows_held = 0,
+                     rows_loaded = %(rows_loaded)s, rows_quarantined = %(rows_quarantined)s,
+                     rows_warned = %(rows_warned)s, finished_at = clock_timestamp()
+                   where batch_id = %(batch_id)s""",
+                {**counts, "batch_id": batch_id},
+            )
+            _supersede_earlier(conn, feed, name, batch_id)
+            _copy_checked(conn, batch_id, version)
+            _copy_quarantine(conn, batch_id, version)
+        release_resolved(conn, feed.name, settings)
+    return BatchOutcome(name, "loaded", **counts)
+
+
+def _raw_table(
+    conn: psycopg.Connection,
+    feed: Feed,
+    batch_id: int,
+    encoding: str,
+    extras: list[str],
+    settings: Settings,
+) -> RawTable:
+    """A file's rows as the raw layer kept them, read back as the reader first gave them."""
+    names = [c.name for c in feed.columns]
+    if feed.format == "jsonl":
+        table = RawTable(encoding, names, list(extras), lines=[])
+        for number, line in conn.execute(
+            f"select row_no, line from raw.{feed.name} where batch_id = %s order by row_no",
+            (batch_id,),
+        ):
+            one = read_jsonl(feed, line.encode("utf-8"), settings.limits)
+            if one.broken:
+                table.broken[len(table.rows)] = one.broken[0]
+            table.rows.append((number, one.rows[0][1], one.rows[0][2]))
+            table.lines.append(line)
+        return table
+    table = RawTable(encoding, names, list(extras))
+    for number, *values, extra in conn.execute(
+        f"select row_no, {', '.join(names)}, extra from raw.{feed.name} "
+        "where batch_id = %s order by row_no",
+        (batch_id,),
+    ):
+        table.rows.append((number, values, extra or {}))
+    return table
 
 
 def _insert_ledger(conn: psycopg.Connection, values: dict) -> int:
@@ -311,7 +470,7 @@ def _copy_raw(conn: psycopg.Connection, feed: Feed, batch_id: int, table: RawTab
     if table.lines is not None:
         with conn.cursor().copy(f"copy raw.{feed.name} (batch_id, row_no, line) from stdin") as c:
             for (number, _, _), line in zip(table.rows, table.lines, strict=True):
-                c.write_row([batch_id, number, line])
+                c.write_row([batch_id, number, storable(line)])
         return
     columns = ", ".join(["batch_id", "row_no", *table.columns, "extra"])
     with conn.cursor().copy(f"copy raw.{feed.name} ({columns}) from stdin") as copy:
@@ -320,8 +479,8 @@ def _copy_raw(conn: psycopg.Connection, feed: Feed, batch_id: int, table: RawTab
                 [
                     batch_id,
                     number,
-                    *values,
-                    json.dumps(extras, ensure_ascii=False) if extras else None,
+                    *map(storable, values),
+                    _json(extras) if extras else None,
                 ]
             )
 
@@ -358,8 +517,10 @@ def _copy_quarantine(conn: psycopg.Connection, batch_id: int, version: FileVersi
                     feed.name,
                     batch_id,
                     number,
-                    "|".join([*key_prefix, *(str(values[p] or "") for p in key_positions)]),
-                    json.dumps(record, ensure_ascii=False),
+                    storable(
+                        "|".join([*key_prefix, *(str(values[p] or "") for p in key_positions)])
+                    ),
+                    _json(record),
                     json.dumps(
                         [f.as_dict() for f in version.failures[position]], ensure_ascii=False
                     ),
@@ -372,3 +533,14 @@ def _copy_quarantine(conn: psycopg.Connection, batch_id: int, version: FileVersi
                 continue
             for f in failures:
                 copy.write_row([batch_id, table.rows[position][0], f.rule, f.column, f.message])
+
+
+def storable(value: str | None) -> str | None:
+    """Text as PostgreSQL can hold it: a NUL character (the one character its text type
+    refuses) becomes U+FFFD. Raw and quarantined rows keep everything else as received."""
+    return value.replace("\x00", "\ufffd") if value and "\x00" in value else value
+
+
+def _json(value: dict) -> str:
+    """JSON for a jsonb column: jsonb refuses NUL characters too."""
+    return storable(json.dumps(value, ensure_ascii=False)).replace("\\u0000", "\\ufffd")

@@ -83,7 +83,8 @@ def waive(conn: psycopg.Connection, held_id: int, reason: str, settings: Setting
 def release_resolved(
     conn: psycopg.Connection, loaded_feed: str, settings: Settings
 ) -> list[Recheck]:
-    """After a load: re-check rows held only for a reference this feed may have brought."""
+    """After a load: re-check rows held only for a reference this feed may have brought (a
+    warning beside it holds nothing back)."""
     feed = RESOLVES.get(loaded_feed)
     if feed is None:
         return []
@@ -93,7 +94,7 @@ def release_resolved(
             """select id from quarantine.held_row
            where feed = %s and status = 'held'
              and not exists (select 1 from jsonb_array_elements(failures) f
-                             where f ->> 'rule' <> %s)""",
+                             where f ->> 'rule' <> %s and f ->> 'severity' = 'reject')""",
             (feed, f"{feed}.unknown_reference"),
         )
     ]
@@ -131,6 +132,8 @@ def _resolve_feed(
         for position, row in enumerate(held):
             found = failures.get(position, [])
             passed = not any(f.severity == "reject" for f in found)
+            if waive_reason and not passed:
+                _refuse_unwaivable(row["id"], found)
             if passed or waive_reason:
                 _load(conn, feed, row, typed.iloc[position])
                 conn.execute(
@@ -151,11 +154,27 @@ def _resolve_feed(
     return outcomes
 
 
+UNWAIVABLE = ("_required", "_readable", "_storable")  # rule name endings: a value is missing
+
+
+def _refuse_unwaivable(held_id: int, failures: list[Failure]) -> None:
+    """A waiver accepts a row's doubtful values, never missing or unreadable ones: loading
+    it would put NULLs where the marts' contracts require values and fail every build."""
+    missing = [f for f in failures if f.rule.endswith(UNWAIVABLE)]
+    if missing:
+        raise UsageError(
+            f"row {held_id} cannot be waived: "
+            + "; ".join(f"{f.rule}: {f.message}" for f in missing)
+            + ". A waiver accepts doubtful values, not missing ones: ask the sender for a "
+            "corrected file."
+        )
+
+
 def _recheck(
     conn: psycopg.Connection, feed: Feed, held: list[dict], settings: Settings
 ) -> tuple[pd.DataFrame, dict[int, list[Failure]]]:
     raw, broken = _raw_rows(conn, feed, held)
-    typed, failures = typed_frame(feed, raw)
+    typed, failures = typed_frame(feed, raw, settings.limits)
     for position, problem in broken.items():
         failures[position] = [Failure(f"{feed.name}.line_readable", "line", problem)]
     check_rows(conn, feed, typed, failures, settings)

@@ -7,14 +7,14 @@ from importlib import resources
 
 import psycopg
 
-from zhuanhua.domain.feeds import FEEDS, Feed, Kind
+from zhuanhua.domain.feeds import FEEDS, NUMERIC_DIGITS, NUMERIC_SCALE, Feed, Kind
 
 SQL_TYPES = {
     Kind.TEXT: "text",
     Kind.CODE: "text",
     Kind.DATE: "date",
-    Kind.AMOUNT: "numeric(20, 6)",
-    Kind.DECIMAL: "numeric(20, 6)",
+    Kind.AMOUNT: f"numeric({NUMERIC_DIGITS}, {NUMERIC_SCALE})",
+    Kind.DECIMAL: f"numeric({NUMERIC_DIGITS}, {NUMERIC_SCALE})",
     Kind.PATENT_NO: "text",
     Kind.TIMESTAMP: "timestamptz",
     Kind.JSON: "jsonb",

@@ -31,8 +31,9 @@ ACTIONS = (
     (
         "load_",
         "A feed file could not be loaded whole. Read the error: a file held for too many "
-        "bad rows is listed by `zhuanhua quarantine list`; ask the sender for a corrected "
-        "file or release the rows, then `zhuanhua run --date {date}`.",
+        "bad rows is listed by `zhuanhua quarantine files` (its rows' reasons by `zhuanhua "
+        "quarantine list` once loaded); ask the sender for a corrected file, or release it "
+        "with `zhuanhua quarantine release-file BATCH_ID`, then `zhuanhua run --date {date}`.",
     ),
     (
         f"{WAREHOUSE_GROUP}.",
@@ -101,6 +102,39 @@ def on_task_failure(context) -> None:
             f"Zhuanhua: {ti.dag_id}.{ti.task_id} failed ({day})",
             details,
             action_for(ti.task_id, error, day),
+        ),
+        load_settings(),
+    )
+
+
+RUN_ACTION = (
+    "The run did not end in time: a task may hang on the landing area's mount, the database or "
+    "a lock. Look at the run's running tasks in Airflow, then clear them or run `zhuanhua run "
+    "--date {date}`: re-running loads nothing twice."
+)
+
+
+def on_run_failure(context) -> None:
+    """The DAGs' on_failure_callback: a run that failed as a whole, past its deadline
+    (`dagrun_timeout`). A run failed by a task's failure is already alerted by that task."""
+    reason = str(context.get("reason") or "failed")
+    if "task_failure" in reason:
+        return
+    run = context.get("dag_run")
+    dag_id = getattr(run, "dag_id", None) or getattr(context.get("dag"), "dag_id", "?")
+    day = _business_date(context)
+    details = {
+        "dag": dag_id,
+        "run": str(getattr(run, "run_id", "")),
+        "business date": day,
+        "reason": reason,
+    }
+    send(
+        Alert(
+            "failure",
+            f"Zhuanhua: {dag_id} run {reason} ({day})",
+            details,
+            RUN_ACTION.format(date=day),
         ),
         load_settings(),
     )

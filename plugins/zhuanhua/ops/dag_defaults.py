@@ -1,5 +1,10 @@
 """What every Zhuanhua DAG shares: Shanghai time, no catch-up of missed schedules, one run at
-a time, retries of transient faults and the failure alert."""
+a time, retries of transient faults, a timeout on every task and a deadline on every run, and
+the alert when any of them fails.
+
+A hung mount or a lock wait never ends by itself: the task's timeout fails it (and alerts),
+and the run's deadline (`dagrun_timeout`) fails a night that is still not done by morning.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ from datetime import timedelta
 
 import pendulum
 
-from zhuanhua.ops.alerts import on_task_failure
+from zhuanhua.ops.alerts import on_run_failure, on_task_failure
 from zhuanhua.settings import TIMEZONE, Settings
 
 
@@ -20,6 +25,7 @@ def retry_policy(settings: Settings) -> dict:
         "retry_exponential_backoff": 2.0,
         "max_retry_delay": timedelta(minutes=30),
         "on_failure_callback": on_task_failure,
+        "execution_timeout": timedelta(minutes=settings.task_timeout_minutes),
     }
 
 
@@ -29,5 +35,7 @@ def dag_arguments(settings: Settings, *tags: str) -> dict:
         "catchup": False,
         "max_active_runs": 1,
         "default_args": retry_policy(settings),
+        "dagrun_timeout": timedelta(hours=settings.run_deadline_hours),
+        "on_failure_callback": on_run_failure,
         "tags": ["zhuanhua", *tags],
     }

@@ -1,4 +1,4 @@
-"""Which failures a retry can cure.
+"""Airflow's side of the retry policy: transient faults (`load.faults`) go to Airflow's retries.
 
 A lost database connection or an unreachable landing area passes: the task is retried with
 growing pauses. Anything else is about the data or the code and fails at once, without
@@ -11,23 +11,9 @@ import functools
 from collections.abc import Callable
 from typing import TypeVar
 
-import psycopg
-
-from zhuanhua.errors import LandingUnreachable
+from zhuanhua.load.faults import is_transient
 
 T = TypeVar("T")
-
-TRANSIENT = (
-    psycopg.OperationalError,
-    psycopg.InterfaceError,
-    ConnectionError,
-    TimeoutError,
-    LandingUnreachable,
-)
-
-
-def is_transient(error: BaseException) -> bool:
-    return isinstance(error, TRANSIENT)
 
 
 def retry_only_transient(step: Callable[..., T]) -> Callable[..., T]:

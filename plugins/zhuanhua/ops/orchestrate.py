@@ -12,14 +12,19 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
+
+import psycopg
 
 from zhuanhua.errors import RunFailed
 from zhuanhua.load.connection import other_database, warehouse_url
+from zhuanhua.load.embedded import EmbeddedServer
 from zhuanhua.ops.dates import logical_date_for
 from zhuanhua.ops.warehouse_group import WAREHOUSE_GROUP
 from zhuanhua.settings import TIMEZONE, Settings, load_settings, venv_command
@@ -79,6 +84,32 @@ def prepare_airflow(settings: Settings) -> None:
         raise RunFailed("airflow db migrate failed:\n" + done.stderr.strip()[-2000:])
 
 
+def check_ready(settings: Settings) -> None:
+    """Say what to do when the warehouse or Airflow's metadata were never set up, rather than
+    letting Airflow fail deep in its log (`relation "task_instance" does not exist`)."""
+    server = EmbeddedServer(settings.home)
+    if not settings.warehouse_url and not server.is_running():
+        raise RunFailed(
+            f"the embedded warehouse in {settings.home} is not running: run `zhuanhua setup` "
+            "(first time) or `zhuanhua db start`"
+        )
+    metadata = airflow_env(settings)["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"]
+    url = re.sub(r"^postgres(ql)?(\+\w+)?://", "postgresql://", metadata)
+    try:
+        with psycopg.connect(url, connect_timeout=10) as conn:
+            migrated = conn.execute("select to_regclass('task_instance')").fetchone()[0]
+    except psycopg.OperationalError as exc:
+        raise RunFailed(
+            f"Airflow's metadata database cannot be reached ({str(exc).strip().splitlines()[0]}): "
+            "run `zhuanhua setup` first, or check AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"
+        ) from None
+    if migrated is None:
+        raise RunFailed(
+            f"Airflow's metadata database ({urlsplit(url).path.lstrip('/')}) is not set up: "
+            "run `zhuanhua setup` first"
+        )
+
+
 def run_nightly(settings: Settings, business_date: date) -> list[RunResult]:
     """The loads of `business_date`, then the build; replaces earlier runs of that date."""
     return run_chain(
@@ -100,6 +131,7 @@ def backfill(settings: Settings, first: date, last: date) -> list[RunResult]:
 
 def run_chain(settings: Settings, steps: list[tuple[str, date]], name: str) -> list[RunResult]:
     """Run the DAG runs in order in one child process; it stops at the first that fails."""
+    check_ready(settings)
     logs = settings.home / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     log_file = logs / f"{name}.log"

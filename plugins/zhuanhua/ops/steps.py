@@ -49,8 +49,11 @@ def load_feed(feed_name: str, business_date: date, settings: Settings) -> dict:
     outcomes = []
     with connect(settings) as conn:
         prepare_warehouse(conn, settings)
-        files = ((landed, landing.read(landed)) for landed in landing.files(feed, business_date))
-        for outcome in load_files(conn, feed, files, settings):
+        deliveries = (
+            landing.fetch(landed, settings.limits.file_bytes)
+            for landed in landing.files(feed, business_date)
+        )
+        for outcome in load_files(conn, feed, deliveries, settings):
             log.info("%s: %s", feed.name, outcome)
             if outcome.error:
                 log.warning(outcome.error)

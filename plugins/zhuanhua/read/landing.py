@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date
 
@@ -17,6 +18,24 @@ class LandedFile:
     name: str
     url: str
     business_date: date
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """A landed file as delivered: its bytes (None when it is over the size limit: they are
+    hashed as they stream past, never held), its size and its sha256."""
+
+    landed: LandedFile
+    data: bytes | None
+    size: int
+    sha256: str
+
+    @classmethod
+    def of(cls, landed: LandedFile, data: bytes) -> Delivery:
+        return cls(landed, data, len(data), hashlib.sha256(data).hexdigest())
+
+
+CHUNK = 1024**2  # a file streams in 1 MiB pieces
 
 
 @dataclass(frozen=True)
@@ -52,6 +71,21 @@ class Landing:
     def read(self, landed: LandedFile) -> bytes:
         with fsspec.open(landed.url, "rb") as handle:
             return handle.read()
+
+    def fetch(self, landed: LandedFile, max_bytes: int) -> Delivery:
+        """The file's bytes if it has at most `max_bytes`; its size and sha256 in any case,
+        so a file too large to read is still recorded once, and its correction recognised."""
+        digest, pieces, size = hashlib.sha256(), [], 0
+        with fsspec.open(landed.url, "rb") as handle:
+            while piece := handle.read(CHUNK):
+                digest.update(piece)
+                size += len(piece)
+                if size <= max_bytes:
+                    pieces.append(piece)
+                else:
+                    pieces.clear()
+        data = b"".join(pieces) if size <= max_bytes else None
+        return Delivery(landed, data, size, digest.hexdigest())
 
     def write(self, relative_path: str, data: bytes) -> str:
         fs, root = self._fs()

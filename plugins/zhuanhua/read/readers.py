@@ -17,6 +17,8 @@ from python_calamine import CalamineWorkbook
 from zhuanhua.domain import normalise
 from zhuanhua.domain.feeds import Feed
 from zhuanhua.errors import FileRejected
+from zhuanhua.read.xlsx import check_xlsx_size
+from zhuanhua.settings import DEFAULT_LIMITS, Limits
 
 UTF8_BOM = b"\xef\xbb\xbf"
 
@@ -34,13 +36,15 @@ class RawTable:
     broken: dict[int, str] = field(default_factory=dict)  # row position -> why unreadable
 
 
-def read_file(feed: Feed, file_name: str, data: bytes) -> RawTable:
+def read_file(feed: Feed, file_name: str, data: bytes, limits: Limits = DEFAULT_LIMITS) -> RawTable:
+    """The file's rows as received, within `limits` (each breach names the line and limit)."""
     if feed.format == "jsonl":
-        return read_jsonl(feed, data)
+        return read_jsonl(feed, data, limits)
     if file_name.lower().endswith(".xlsx"):
-        return _from_grid(feed, "xlsx", _xlsx_rows(data))
+        check_xlsx_size(data, limits)
+        return _from_grid(feed, "xlsx", _xlsx_rows(data), limits)
     text, encoding = decode_csv(data, feed.required_headers)
-    return _from_grid(feed, encoding, _csv_rows(text))
+    return _from_grid(feed, encoding, _csv_rows(text, limits), limits)
 
 
 def decode_csv(data: bytes, expected_headers: list[str]) -> tuple[str, str]:
@@ -69,9 +73,16 @@ def decode_csv(data: bytes, expected_headers: list[str]) -> tuple[str, str]:
     return text, "gb18030"
 
 
-def _csv_rows(text: str):
+def _csv_rows(text: str, limits: Limits):
+    csv.field_size_limit(limits.cell_chars)  # the parser's own bound (process-wide)
     reader = csv.reader(io.StringIO(text, newline=""))
-    yield from enumerate(reader, start=1)
+    try:
+        yield from enumerate(reader, start=1)
+    except csv.Error as exc:
+        raise FileRejected(
+            f"line {reader.line_num}: {exc} (a cell may have at most {limits.cell_chars} "
+            "characters: ZHUANHUA_MAX_CELL_CHARS)"
+        ) from None
 
 
 def _xlsx_rows(data: bytes):
@@ -96,12 +107,13 @@ def _cell_text(value: object) -> str | None:
     return str(value)
 
 
-def _from_grid(feed: Feed, encoding: str, grid) -> RawTable:
+def _from_grid(feed: Feed, encoding: str, grid, limits: Limits) -> RawTable:
     grid = iter(grid)
     try:
         _, header_cells = next(grid)
     except StopIteration:
         raise FileRejected("the file is empty (no header row)") from None
+    _check_width(1, header_cells, limits)
     by_header = {c.header: c.name for c in feed.columns}
     positions, columns, extra = [], [], []
     for position, cell in enumerate(header_cells):
@@ -120,6 +132,7 @@ def _from_grid(feed: Feed, encoding: str, grid) -> RawTable:
         raise FileRejected("missing required column(s): " + ", ".join(missing))
     table = RawTable(encoding=encoding, columns=columns, extra_headers=[n for _, n in extra])
     for number, cells in grid:
+        _check_width(number, cells, limits)
         if all(c is None or str(c).strip() == "" for c in cells):
             continue  # a blank line is not a row
         values = [_at(cells, p) for p in positions]
@@ -128,12 +141,21 @@ def _from_grid(feed: Feed, encoding: str, grid) -> RawTable:
     return table
 
 
+def _check_width(number: int, cells: list, limits: Limits) -> None:
+    if len(cells) > limits.columns:
+        raise FileRejected(
+            f"line {number} has {len(cells)} cells, more than {limits.columns} "
+            "(ZHUANHUA_MAX_COLUMNS)"
+        )
+
+
 def _at(cells: list, position: int) -> str | None:
     return cells[position] if position < len(cells) and cells[position] is not None else None
 
 
-def read_jsonl(feed: Feed, data: bytes) -> RawTable:
-    """One JSON object per line; a line that is not one is a bad row, not a bad file."""
+def read_jsonl(feed: Feed, data: bytes, limits: Limits = DEFAULT_LIMITS) -> RawTable:
+    """One JSON object per line; a line that is not one (or is past a limit) is a bad row,
+    not a bad file."""
     known = [c.header for c in feed.columns]
     table = RawTable(
         encoding="utf-8", columns=[c.name for c in feed.columns], extra_headers=[], lines=[]
@@ -145,11 +167,17 @@ def read_jsonl(feed: Feed, data: bytes) -> RawTable:
             continue
         line, problem = _decode_line(raw_line)
         values, extras = [None] * len(known), {}
+        problem = problem or _past_limits(raw_line, line, limits)
         if problem is None:
             try:
                 record = json.loads(line)
                 if not isinstance(record, dict):
                     problem = "the line is JSON but not an object"
+                elif len(record) > limits.columns:
+                    problem = (
+                        f"the line has {len(record)} keys, more than {limits.columns} "
+                        "(ZHUANHUA_MAX_COLUMNS)"
+                    )
             except ValueError as exc:
                 problem = f"the line is not valid JSON ({exc.msg} at column {exc.colno})"
         if problem is None:
@@ -162,6 +190,43 @@ def read_jsonl(feed: Feed, data: bytes) -> RawTable:
         table.lines.append(line)
     table.extra_headers = list(extra_keys)
     return table
+
+
+def _past_limits(raw_line: bytes, line: str, limits: Limits) -> str | None:
+    """A line longer or nested deeper than the limits, found before the JSON parser
+    allocates (a deep line would exhaust its recursion)."""
+    if len(raw_line) > limits.line_bytes:
+        return (
+            f"the line is {len(raw_line)} bytes, longer than {limits.line_bytes} "
+            "(ZHUANHUA_MAX_LINE_BYTES)"
+        )
+    if line.count("[") + line.count("{") <= limits.json_depth:
+        return None  # cannot be nested deeper than it has brackets: no need to walk it
+    if json_depth(line) > limits.json_depth:
+        return f"the line nests deeper than {limits.json_depth} levels (ZHUANHUA_MAX_JSON_DEPTH)"
+    return None
+
+
+def json_depth(text: str) -> int:
+    """The deepest nesting of brackets outside strings."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest
 
 
 def _decode_line(raw_line: bytes) -> tuple[str, str | None]:

@@ -172,6 +172,29 @@ comment on table access.county_login is 'County analysts'' logins and the county
 
 
 -- Every version of the provincial feed written (exports never overwrite a version).
+-- At most one loaded version of a file name per feed, whatever runs at once: a correction
+-- and its original can never both stay loaded. Deferred, since a correction is inserted
+-- before the version it replaces is marked superseded, in the same transaction.
+do $$
+begin
+    if not exists (select 1 from pg_constraint where conname = 'batch_ledger_one_loaded_version') then
+        alter table raw.batch_ledger add constraint batch_ledger_one_loaded_version
+            exclude using btree (feed with =, file_name with =) where (status = 'loaded')
+            deferrable initially deferred;
+    end if;
+end
+$$;
+
+-- Every whole-project dbt build or run (dbt's on-run-end hook writes it, whoever runs dbt):
+-- an export compares the last successful one with the last load touching its period.
+create table if not exists audit.warehouse_build (
+    invocation_id text primary key,
+    command       text not null,
+    finished_at   timestamptz not null default now(),
+    succeeded     boolean not null
+);
+comment on table audit.warehouse_build is 'Whole-project dbt builds (数仓构建记录), for freshness.';
+
 create table if not exists audit.provincial_export (
     folder          text not null,
     region          text not null,

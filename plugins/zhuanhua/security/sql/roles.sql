@@ -17,6 +17,8 @@ grant select, insert, update, delete on all tables in schema raw, checked, quara
 grant usage on schema checked, raw to transformer;
 grant select on all tables in schema checked to transformer;
 grant select on raw.batch_ledger to transformer;
+grant usage on schema audit to transformer;
+grant select, insert on audit.warehouse_build to transformer;
 grant usage on schema private to transformer;
 grant execute on function private.person_key(text) to transformer;
 grant usage on schema access to transformer;
@@ -36,3 +38,7 @@ grant select on access.county_login to county_analyst;
 grant usage on schema raw, audit to exporter;
 grant select on raw.batch_ledger to exporter;
 grant select, insert on audit.provincial_export to exporter;
+grant select on audit.warehouse_build, audit.nightly_run to exporter;
+-- when the steward last released a row (never the row: it may hold persons in clear)
+grant usage on schema quarantine to exporter;
+grant select (batch_id, status, resolved_at) on quarantine.held_row to exporter;
