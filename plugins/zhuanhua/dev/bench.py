@@ -19,13 +19,9 @@ from zhuanhua.build import dbt
 from zhuanhua.check import suite
 from zhuanhua.dev.synth import generate
 from zhuanhua.domain.feeds import FEEDS
+from zhuanhua.load.connection import connect, other_database, warehouse_url
 from zhuanhua.load.loader import load_files
-from zhuanhua.load.schema import (
-    connect,
-    other_database,
-    raw_columns,
-    warehouse_url,
-)
+from zhuanhua.load.schema import raw_columns
 from zhuanhua.ops.orchestrate import WAREHOUSE_DAG, prepare_airflow, run_chain
 from zhuanhua.ops.steps import prepare_warehouse
 from zhuanhua.read.landing import Landing
