@@ -56,10 +56,7 @@ version, and otherwise writes the next version beside the earlier ones in
         def wait_for_build() -> PokeReturnValue:
             context = get_current_context()
             period = scheduled_period(kind, context["params"], context.get("logical_date"))
-            behind = marts_behind(settings, period)
-            if behind:
-                print(f"waiting for the warehouse build: {behind}")
-            return PokeReturnValue(is_done=behind is None)
+            return PokeReturnValue(is_done=marts_behind(settings, period) is None)
 
         @task(
             inlets=[MARTS],

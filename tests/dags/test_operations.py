@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import shutil
 import threading
 import time
@@ -239,7 +238,7 @@ def _night_with_restart(target, server: EmbeddedServer, night: date, landing: Pa
         f for f in Landing(str(landing)).files(FEEDS["loans"], night) if f.business_date == LATE_DAY
     ]
     second = files[1]
-    digest = hashlib.sha256(Landing(str(landing)).read(second)).hexdigest()
+    digest = Landing(str(landing)).fetch(second, target.limits.file_bytes).sha256
     blocker = psycopg.connect(target.warehouse_url)
     blocker.execute(
         """insert into raw.batch_ledger (feed, file_name, file_url, size_bytes, sha256,

@@ -1,4 +1,4 @@
-"""Row rules run as Great Expectations validations, one validation per file version.
+"""Row rules run as Great Expectations validations, one validation per chunk of a load's rows.
 
 A rule is an expectation plus a name, a severity and a message for the data steward. Rows a
 `reject` rule fails go to quarantine; rows a `warn` rule fails load with the warning.

@@ -39,7 +39,10 @@ def marts_behind(settings: Settings, period_key: str) -> str | None:
     """Why the marts are not ready for the period's export yet (a load since the last build),
     or None: the export DAG waits on it before exporting."""
     with connect(settings) as conn:
-        return stale_marts(conn, parse_period(period_key))
+        behind = stale_marts(conn, parse_period(period_key))
+    if behind:
+        log.info("waiting for the warehouse build: %s", behind)
+    return behind
 
 
 def run_scheduled(

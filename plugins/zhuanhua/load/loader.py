@@ -26,9 +26,10 @@ from zhuanhua.errors import FileRejected, NotHeld
 from zhuanhua.load.faults import is_transient
 from zhuanhua.load.locks import feed_lock
 from zhuanhua.load.quarantine import release_resolved
+from zhuanhua.load.raw import stored_rows
 from zhuanhua.load.schema import checked_columns
 from zhuanhua.read.landing import Delivery, LandedFile
-from zhuanhua.read.readers import RawTable, read_file, read_jsonl
+from zhuanhua.read.readers import RawTable, read_file
 from zhuanhua.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -356,7 +357,6 @@ def _hold(
 
 HELD_FILE = """
     select feed, file_name, file_url, business_date, size_bytes, sha256, started_at, status,
-           encoding, extra_columns,
            exists (select 1 from raw.batch_ledger as later
                    where later.feed = l.feed and later.file_name = l.file_name
                      and later.batch_id > l.batch_id and later.status <> 'rejected') as replaced
@@ -379,7 +379,7 @@ def release_held_file(conn: psycopg.Connection, batch_id: int, settings: Setting
     found = conn.execute(HELD_FILE, (batch_id,)).fetchone()
     if found is None or found[7] != "held":
         raise NotHeld(f"no file held whole with batch id {batch_id} (zhuanhua quarantine files)")
-    name, url, day, size, sha256, started, _, encoding, extras, replaced = found[1:]
+    name, url, day, size, sha256, started, _, replaced = found[1:]
     if replaced:
         raise NotHeld(
             f"{name} (batch {batch_id}) has a later version in the ledger, which "
@@ -388,7 +388,7 @@ def release_held_file(conn: psycopg.Connection, batch_id: int, settings: Setting
     feed = FEEDS[found[0]]
     with feed_lock(conn, feed.name):
         version = FileVersion(feed, LandedFile(feed.name, name, url, day), size, sha256, started)
-        version.table = _raw_table(conn, feed, batch_id, encoding, extras, settings)
+        version.table = stored_rows(conn, feed, batch_id, settings.limits)
         _check(conn, feed, [version], settings)
         counts = version.counts()
         with conn.transaction():
@@ -404,38 +404,6 @@ def release_held_file(conn: psycopg.Connection, batch_id: int, settings: Setting
             _copy_quarantine(conn, batch_id, version)
         release_resolved(conn, feed.name, settings)
     return BatchOutcome(name, "loaded", **counts)
-
-
-def _raw_table(
-    conn: psycopg.Connection,
-    feed: Feed,
-    batch_id: int,
-    encoding: str,
-    extras: list[str],
-    settings: Settings,
-) -> RawTable:
-    """A file's rows as the raw layer kept them, read back as the reader first gave them."""
-    names = [c.name for c in feed.columns]
-    if feed.format == "jsonl":
-        table = RawTable(encoding, names, list(extras), lines=[])
-        for number, line in conn.execute(
-            f"select row_no, line from raw.{feed.name} where batch_id = %s order by row_no",
-            (batch_id,),
-        ):
-            one = read_jsonl(feed, line.encode("utf-8"), settings.limits)
-            if one.broken:
-                table.broken[len(table.rows)] = one.broken[0]
-            table.rows.append((number, one.rows[0][1], one.rows[0][2]))
-            table.lines.append(line)
-        return table
-    table = RawTable(encoding, names, list(extras))
-    for number, *values, extra in conn.execute(
-        f"select row_no, {', '.join(names)}, extra from raw.{feed.name} "
-        "where batch_id = %s order by row_no",
-        (batch_id,),
-    ):
-        table.rows.append((number, values, extra or {}))
-    return table
 
 
 def _insert_ledger(conn: psycopg.Connection, values: dict) -> int:

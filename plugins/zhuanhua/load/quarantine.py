@@ -21,8 +21,8 @@ from zhuanhua.check.suite import Failure
 from zhuanhua.check.typed import typed_frame
 from zhuanhua.domain.feeds import FEEDS, Feed
 from zhuanhua.errors import NotHeld, UsageError
+from zhuanhua.load.raw import stored_rows
 from zhuanhua.load.schema import checked_columns
-from zhuanhua.read.readers import read_jsonl
 from zhuanhua.settings import Settings
 
 _LISTED = """
@@ -173,7 +173,7 @@ def _refuse_unwaivable(held_id: int, failures: list[Failure]) -> None:
 def _recheck(
     conn: psycopg.Connection, feed: Feed, held: list[dict], settings: Settings
 ) -> tuple[pd.DataFrame, dict[int, list[Failure]]]:
-    raw, broken = _raw_rows(conn, feed, held)
+    raw, broken = _raw_rows(conn, feed, held, settings)
     typed, failures = typed_frame(feed, raw, settings.limits)
     for position, problem in broken.items():
         failures[position] = [Failure(f"{feed.name}.line_readable", "line", problem)]
@@ -182,29 +182,20 @@ def _recheck(
 
 
 def _raw_rows(
-    conn: psycopg.Connection, feed: Feed, held: list[dict]
+    conn: psycopg.Connection, feed: Feed, held: list[dict], settings: Settings
 ) -> tuple[pd.DataFrame, dict[int, str]]:
     """The held rows as first received, with their file's date and name fields."""
-    names = [c.name for c in feed.columns]
-    records, broken = [], {}
-    for position, row in enumerate(held):
-        if feed.format == "jsonl":
-            (line,) = conn.execute(
-                f"select line from raw.{feed.name} where batch_id = %s and row_no = %s",
-                (row["batch_id"], row["row"]),
-            ).fetchone()
-            table = read_jsonl(feed, line.encode("utf-8"))
-            records.append(table.rows[0][1])
-            if table.broken:
-                broken[position] = table.broken[0]
-        else:
-            values = conn.execute(
-                f"select {', '.join(names)} from raw.{feed.name} "
-                "where batch_id = %s and row_no = %s",
-                (row["batch_id"], row["row"]),
-            ).fetchone()
-            records.append(list(values))
-    frame = pd.DataFrame(records, columns=names, dtype=object)
+    found: dict[tuple[int, int], tuple[list, str | None]] = {}
+    for batch_id in {h["batch_id"] for h in held}:
+        rows = [h["row"] for h in held if h["batch_id"] == batch_id]
+        table = stored_rows(conn, feed, batch_id, settings.limits, rows)
+        for position, (number, values, _) in enumerate(table.rows):
+            found[batch_id, number] = (values, table.broken.get(position))
+    records = [found[h["batch_id"], h["row"]][0] for h in held]
+    broken = {
+        i: problem for i, h in enumerate(held) if (problem := found[h["batch_id"], h["row"]][1])
+    }
+    frame = pd.DataFrame(records, columns=[c.name for c in feed.columns], dtype=object)
     return with_file_columns(
         frame, feed, [h["file"] for h in held], [h["business_date"] for h in held]
     ), broken

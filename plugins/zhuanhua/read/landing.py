@@ -68,10 +68,6 @@ class Landing:
                 found.append(LandedFile(feed.name, name, self._url(fs, path), day))
         return sorted(found, key=lambda f: (f.business_date, f.name))
 
-    def read(self, landed: LandedFile) -> bytes:
-        with fsspec.open(landed.url, "rb") as handle:
-            return handle.read()
-
     def fetch(self, landed: LandedFile, max_bytes: int) -> Delivery:
         """The file's bytes if it has at most `max_bytes`; its size and sha256 in any case,
         so a file too large to read is still recorded once, and its correction recognised."""
