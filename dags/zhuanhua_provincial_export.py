@@ -6,7 +6,9 @@ from airflow.sdk import Param, PokeReturnValue, dag, get_current_context, task
 
 from zhuanhua.export.schedule import CALENDARS, marts_behind, run_scheduled, scheduled_period
 from zhuanhua.ops.assets import MARTS
+from zhuanhua.ops.connections import with_warehouse_connection
 from zhuanhua.ops.dag_defaults import dag_arguments
+from zhuanhua.ops.faults import retry_only_transient
 from zhuanhua.settings import load_settings
 
 settings = load_settings()
@@ -55,8 +57,12 @@ version, and otherwise writes the next version beside the earlier ones in
         )
         def wait_for_build() -> PokeReturnValue:
             context = get_current_context()
-            period = scheduled_period(kind, context["params"], context.get("logical_date"))
-            return PokeReturnValue(is_done=marts_behind(settings, period) is None)
+
+            def poke() -> bool:  # a bad `period` param fails at once, not after retries
+                period = scheduled_period(kind, context["params"], context.get("logical_date"))
+                return marts_behind(with_warehouse_connection(settings), period) is None
+
+            return PokeReturnValue(is_done=retry_only_transient(poke)())
 
         @task(
             inlets=[MARTS],
@@ -65,7 +71,12 @@ version, and otherwise writes the next version beside the earlier ones in
         )
         def export() -> dict:
             context = get_current_context()
-            return run_scheduled(settings, kind, context["params"], context.get("logical_date"))
+            return run_scheduled(
+                with_warehouse_connection(settings),
+                kind,
+                context["params"],
+                context.get("logical_date"),
+            )
 
         wait_for_build() >> export()
 

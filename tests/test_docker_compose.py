@@ -1,4 +1,4 @@
-"""No Docker engine runs here, so the compose file is checked by reading it."""
+"""What of the compose file a reading can check; tests/stack/ starts its services for real."""
 
 import re
 from pathlib import Path
@@ -42,7 +42,10 @@ def test_the_project_is_mounted_where_airflow_looks():
             assert mounts[folder] == "/opt/zhuanhua/" + folder[2:]
         env = service["environment"]
         assert env["AIRFLOW__CORE__DAGS_FOLDER"] == "/opt/zhuanhua/dags"
-        assert env["ZHUANHUA_WAREHOUSE_URL"].endswith("@warehouse-db:5432/warehouse")
+        assert env["ZHUANHUA_WAREHOUSE_CONN_ID"] == "zhuanhua_warehouse"
+        assert env["AIRFLOW_CONN_ZHUANHUA_WAREHOUSE"].endswith("@warehouse-db:5432/warehouse")
+        assert "PYTHONPATH" not in env  # the package is installed in the image
+        assert "healthcheck" in service or name == "airflow-init"
         assert "@airflow-db:5432/airflow" in env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"]
         assert service["depends_on"]["warehouse-db"]["condition"] == "service_healthy"
 
@@ -72,9 +75,11 @@ def test_the_celery_profile_adds_a_redis_broker_and_workers_that_scale():
     assert env["AIRFLOW__CELERY__BROKER_URL"] == "redis://redis:6379/0"
     assert "@airflow-db:5432/airflow" in env["AIRFLOW__CELERY__RESULT_BACKEND"]
     assert "CELERY" in (ROOT / "docs" / "operations.md").read_text().upper()
-    pins = (ROOT / "docker" / "requirements-celery.txt").read_text().split()
-    assert "apache-airflow-providers-celery==3.26.0" in pins
-    assert "requirements-celery.txt" in (ROOT / "Dockerfile").read_text()
+    pins = (ROOT / "requirements.lock").read_text().split()
+    assert "apache-airflow-providers-celery==3.26.0" in pins  # one lock for image and tests
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "pip install --no-cache-dir --no-deps /opt/zhuanhua" in dockerfile
+    assert "zhuanhua/" in (ROOT / "plugins" / ".airflowignore").read_text().split()
 
 
 def test_no_secret_is_written_in_the_repository():

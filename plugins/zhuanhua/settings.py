@@ -7,7 +7,6 @@ defaults make a fresh clone work with no variable set.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
@@ -16,11 +15,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import time
 from pathlib import Path
-from urllib.parse import quote
 
 from zhuanhua.errors import ConfigError
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+# The project's files (dbt project, DAGs, expectations): beside the package in a checkout; an
+# image that installs the package sets ZHUANHUA_PROJECT to where it copied them.
+PROJECT_ROOT = Path(os.environ.get("ZHUANHUA_PROJECT") or Path(__file__).resolve().parents[2])
 DBT_PROJECT = PROJECT_ROOT / "dbt_project"
 SEEDS = DBT_PROJECT / "seeds"  # the code tables: read by the checks, the models and exports
 GX_PROJECT = PROJECT_ROOT / "expectations"
@@ -70,7 +70,10 @@ class Settings:
     home: Path
     landing: str
     region: str
-    warehouse_url: str | None  # None: use the embedded server
+    warehouse_url: str | None  # None: the Airflow connection below, else the embedded server
+    # An Airflow connection id (UI, secrets backend or AIRFLOW_CONN_*): read where Airflow
+    # runs (zhuanhua.ops.connections), so its TLS options and rotation apply
+    warehouse_conn_id: str | None = None
     hold_share: float = 0.2  # a file with more bad rows than this share is held whole
     person_key: bytes | None = None  # key of the personal-data hash; None: the warehouse's own
     loan_banks: tuple[str, ...] = ()  # banks whose daily file is due; (): every bank seen
@@ -78,9 +81,7 @@ class Settings:
     retry_delay_seconds: float = 60.0  # the first pause; it doubles
     task_timeout_minutes: float = 120.0  # a task running longer is failed and alerted
     run_deadline_hours: float = 6.0  # a night's run not done by then is failed and alerted
-    alert_webhook: str | None = None
-    alert_email: str | None = None
-    smtp_url: str = "smtp://localhost:25"
+    alert_email: str | None = None  # recipients of the SMTP channel (ops/alerts.py)
     alert_from: str = "zhuanhua@localhost"
     # Airflow's metadata database when it is not the `airflow` database beside the warehouse
     # (AIRFLOW__DATABASE__SQL_ALCHEMY_CONN, Airflow's own variable)
@@ -125,7 +126,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         home=home,
         landing=env.get("ZHUANHUA_LANDING") or str(home / "landing"),
         region=region,
-        warehouse_url=env.get("ZHUANHUA_WAREHOUSE_URL") or _airflow_connection_url(env),
+        warehouse_url=env.get("ZHUANHUA_WAREHOUSE_URL") or None,
+        warehouse_conn_id=env.get("ZHUANHUA_WAREHOUSE_CONN_ID") or None,
         hold_share=_hold_share(env.get("ZHUANHUA_HOLD_SHARE")),
         person_key=_person_key(env.get("ZHUANHUA_PERSON_KEY")),
         loan_banks=tuple(
@@ -141,9 +143,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         run_deadline_hours=_number(
             "ZHUANHUA_RUN_DEADLINE_HOURS", env.get("ZHUANHUA_RUN_DEADLINE_HOURS"), 6.0, float
         ),
-        alert_webhook=env.get("ZHUANHUA_ALERT_WEBHOOK") or None,
         alert_email=env.get("ZHUANHUA_ALERT_EMAIL") or None,
-        smtp_url=env.get("ZHUANHUA_SMTP_URL") or "smtp://localhost:25",
         alert_from=env.get("ZHUANHUA_ALERT_FROM") or "zhuanhua@localhost",
         airflow_metadata_url=env.get("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN") or None,
         limits=_limits(env),
@@ -193,22 +193,3 @@ def _person_key(text: str | None) -> bytes | None:
     if key is not None and len(key) < 32:
         raise ConfigError("ZHUANHUA_PERSON_KEY must be 32 bytes (64 hex digits) or more")
     return key
-
-
-def _airflow_connection_url(env: Mapping[str, str]) -> str | None:
-    """The Airflow connection `zhuanhua_warehouse` given the way Airflow reads connections
-    from the environment (AIRFLOW_CONN_ZHUANHUA_WAREHOUSE, a URI or JSON), so a deployment
-    can keep one definition for Airflow's hooks and for the project."""
-    value = env.get("AIRFLOW_CONN_ZHUANHUA_WAREHOUSE", "").strip()
-    if not value:
-        return None
-    if value.startswith("{"):
-        c = json.loads(value)
-        login = quote(c.get("login") or "", safe="")
-        secret = f":{quote(c['password'], safe='')}" if c.get("password") else ""
-        credentials = f"{login}{secret}@" if login else ""
-        return (
-            f"postgresql://{credentials}{c.get('host') or '127.0.0.1'}:"
-            f"{c.get('port') or 5432}/{c.get('schema') or 'warehouse'}"
-        )
-    return re.sub(r"^postgres(ql)?://", "postgresql://", value)

@@ -36,7 +36,7 @@ def test_compose_airflow_init_command_sets_up_the_warehouse_and_airflow(airflow_
         [sys.executable, *command[1:]], capture_output=True, text=True, check=False
     )
     assert done.returncode == 0, done.stderr
-    assert "warehouse schemas, roles and Airflow metadata are ready" in done.stdout
+    assert "warehouse schemas, roles, dbt's manifest and Airflow metadata are ready" in done.stdout
 
 
 def test_the_module_form_runs_as_compose_runs_it():

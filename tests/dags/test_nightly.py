@@ -151,7 +151,7 @@ def test_a_data_error_fails_at_once_and_alerts_with_what_to_do(
             env={
                 "ZHUANHUA_HOLD_SHARE": "0.1",
                 "ZHUANHUA_RETRIES": "3",
-                "ZHUANHUA_ALERT_WEBHOOK": inbox.url,
+                "AIRFLOW_CONN_ZHUANHUA_ALERT_WEBHOOK": inbox.webhook_connection,
             },
         )
     finally:

@@ -161,7 +161,7 @@ def second_warehouse(settings, tmp_path):
 @pytest.fixture
 def inbox(monkeypatch):
     receiver = AlertInbox()
-    monkeypatch.setenv("ZHUANHUA_ALERT_WEBHOOK", receiver.url)
+    monkeypatch.setenv("AIRFLOW_CONN_ZHUANHUA_ALERT_WEBHOOK", receiver.webhook_connection)
     yield receiver
     receiver.close()
 

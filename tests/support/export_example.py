@@ -447,11 +447,11 @@ def days(first: date = FIRST_DAY, last: date = LAST_DAY):
         day += timedelta(days=1)
 
 
-def deliver(landing: Path) -> None:
-    """Write the files of 2023's two registration days and of every day of 2024."""
+def deliver(landing: Path, last: date = LAST_DAY) -> None:
+    """Write the files of 2023's two registration days and of every day of 2024 (to `last`)."""
     for folder in ("contracts", "loans", "patents"):
         (landing / folder).mkdir(parents=True, exist_ok=True)
-    for day in [date(2023, 3, 8), date(2023, 8, 8), *days()]:
+    for day in [date(2023, 3, 8), date(2023, 8, 8), *days(last=last)]:
         stamp = f"{day:%Y%m%d}"
         _, data = table_bytes(CONTRACT_HEADERS, CONTRACTS.get(day, []), variant=2)
         (landing / "contracts" / f"contracts_{stamp}.csv").write_bytes(data)

@@ -15,13 +15,20 @@ from zhuanhua.settings import Settings, venv_command
 def dbt_env(settings: Settings) -> dict[str, str]:
     """The variables `dbt_project/profiles.yml` reads, derived from the warehouse URL."""
     url = urlsplit(warehouse_url(settings))
-    state = settings.home / "dbt"
     return {
         "ZHUANHUA_DB_HOST": url.hostname or "127.0.0.1",
         "ZHUANHUA_DB_PORT": str(url.port or 5432),
         "ZHUANHUA_DB_USER": unquote(url.username or ""),
         "ZHUANHUA_DB_PASSWORD": unquote(url.password or ""),
         "ZHUANHUA_DB_NAME": url.path.lstrip("/") or "warehouse",
+        **dbt_project_env(settings),
+    }
+
+
+def dbt_project_env(settings: Settings) -> dict[str, str]:
+    """What dbt needs besides the connection: the region, where its state goes, no telemetry."""
+    state = settings.home / "dbt"
+    return {
         "ZHUANHUA_REGION": settings.region,
         "DBT_TARGET_PATH": str(state / "target"),
         "DBT_LOG_PATH": str(state / "logs"),

@@ -14,6 +14,7 @@ import psycopg
 
 from zhuanhua.cli import airflow, dev, export, nights, quarantine, warehouse
 from zhuanhua.errors import ZhuanhuaError
+from zhuanhua.ops.connections import with_warehouse_connection
 from zhuanhua.settings import load_settings
 
 GROUPS = (warehouse, nights, quarantine, export, dev, airflow)
@@ -22,7 +23,7 @@ GROUPS = (warehouse, nights, quarantine, export, dev, airflow)
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        return args.handler(args, load_settings()) or 0
+        return args.handler(args, with_warehouse_connection(load_settings())) or 0
     except (ZhuanhuaError, psycopg.OperationalError) as exc:
         print(f"zhuanhua: error: {str(exc).strip()}", file=sys.stderr)
         return 1

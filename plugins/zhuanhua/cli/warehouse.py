@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from zhuanhua.build.dbt import run_dbt
+from zhuanhua.build.dbt import manifest, run_dbt
 from zhuanhua.cli.common import password
 from zhuanhua.errors import ConfigError
 from zhuanhua.load.connection import connect, warehouse_url
@@ -74,8 +74,9 @@ def setup(args, settings: Settings) -> int:
     with connect(settings) as conn:
         prepare_warehouse(conn, settings)
         apply_roles(conn)
+    manifest(settings)  # before any scheduler or worker parses the warehouse DAG
     prepare_airflow(settings)
-    print("warehouse schemas, roles and Airflow metadata are ready")
+    print("warehouse schemas, roles, dbt's manifest and Airflow metadata are ready")
     return 0
 
 

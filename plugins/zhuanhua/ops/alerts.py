@@ -1,22 +1,19 @@
 """Tell the people responsible what failed or is late, and what to do about it.
 
-Every alert is logged and appended to `$ZHUANHUA_HOME/logs/alerts.jsonl`; it is also posted
-as JSON to the settings' alert webhook and mailed to their alert e-mail (through their SMTP
-URL, default smtp://localhost:25) when they are set. A channel that fails is
-logged and never hides the failure it was reporting.
+Every alert is logged and appended to `$ZHUANHUA_HOME/logs/alerts.jsonl`; it also goes out
+through Airflow's notifiers (HTTP webhook, SMTP mail, Apprise robots) whose connections are
+defined (the *_CONN_ID constants below). A channel that fails is logged and never hides the
+failure it was reporting.
 """
 
 from __future__ import annotations
 
+import html
 import json
 import logging
-import smtplib
-import urllib.request
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from email.message import EmailMessage
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 from zhuanhua.errors import LandingUnreachable
 from zhuanhua.ops.dates import business_date_in
@@ -72,11 +69,12 @@ def send(alert: Alert, settings: Settings) -> None:
     """Log the alert, keep it in the alerts file, and post it to the configured channels."""
     log.warning("ALERT %s", alert.text)
     _append(alert, alerts_file(settings))
-    for channel in (_post_webhook, _send_email):
+    for conn_id, notifier in _notifiers(alert, settings):
         try:
-            channel(alert, settings)
+            if _defined(conn_id):
+                notifier().notify({})  # every field given: nothing to render from a context
         except Exception as error:  # a broken channel must not mask the alert
-            log.error("alert channel %s failed: %s", channel.__name__, error)
+            log.error("alert channel %s failed: %s", conn_id, error)
 
 
 def on_task_failure(context) -> None:
@@ -164,33 +162,51 @@ def _append(alert: Alert, path: Path) -> None:
         out.write(json.dumps({**asdict(alert), "text": alert.text}, ensure_ascii=False) + "\n")
 
 
-def _post_webhook(alert: Alert, settings: Settings) -> None:
-    url = settings.alert_webhook
-    if not url:
-        return
-    body = json.dumps({**asdict(alert), "text": alert.text}, ensure_ascii=False).encode()
-    request = urllib.request.Request(
-        url, data=body, method="POST", headers={"Content-Type": "application/json; charset=utf-8"}
+# The channels are Airflow notifiers, each on when its Airflow connection is defined (in the
+# UI, a secrets backend or an AIRFLOW_CONN_* variable); docs/operations.md shows each one.
+WEBHOOK_CONN_ID = "zhuanhua_alert_webhook"  # HTTP: the alert as a JSON POST to its host URL
+SMTP_CONN_ID = "zhuanhua_alert_smtp"  # SMTP: mailed to ZHUANHUA_ALERT_EMAIL
+APPRISE_CONN_ID = "zhuanhua_alert_apprise"  # Apprise: DingTalk or WeCom robots, and others
+
+
+def _notifiers(alert: Alert, settings: Settings):
+    """(connection id, notifier) of every channel, made only when its connection exists."""
+    # lazy: the providers import Airflow, which the CLI's quick commands do not need
+    from airflow.providers.apprise.notifications.apprise import AppriseNotifier
+    from airflow.providers.http.notifications.http import HttpNotifier
+    from airflow.providers.smtp.notifications.smtp import SmtpNotifier
+
+    payload = {**asdict(alert), "text": alert.text}
+    yield WEBHOOK_CONN_ID, lambda: HttpNotifier(
+        http_conn_id=WEBHOOK_CONN_ID,
+        json=payload,
+        headers={"Content-Type": "application/json; charset=utf-8"},
     )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        response.read()
+    if settings.alert_email:
+        yield SMTP_CONN_ID, lambda: SmtpNotifier(
+            smtp_conn_id=SMTP_CONN_ID,
+            to=settings.alert_email,
+            from_email=settings.alert_from,
+            subject=alert.subject,
+            html_content=f"<pre>{html.escape(alert.text)}</pre>",
+        )
+    yield APPRISE_CONN_ID, lambda: AppriseNotifier(
+        apprise_conn_id=APPRISE_CONN_ID,
+        title=alert.subject,
+        body=alert.text,
+        notify_type="warning" if alert.level == "late" else "failure",
+    )
 
 
-def _send_email(alert: Alert, settings: Settings) -> None:
-    to = settings.alert_email
-    if not to:
-        return
-    server = urlsplit(settings.smtp_url)
-    message = EmailMessage()
-    message["Subject"] = alert.subject
-    message["From"] = settings.alert_from
-    message["To"] = to
-    message.set_content(alert.text)
-    smtp_class = smtplib.SMTP_SSL if server.scheme == "smtps" else smtplib.SMTP
-    with smtp_class(server.hostname or "localhost", server.port or 25, timeout=10) as smtp:
-        if server.username:
-            smtp.login(unquote(server.username), unquote(server.password or ""))
-        smtp.send_message(message)
+def _defined(conn_id: str) -> bool:
+    from airflow.sdk import BaseHook
+    from airflow.sdk.exceptions import AirflowNotFoundException
+
+    try:
+        BaseHook.get_connection(conn_id)
+    except AirflowNotFoundException:
+        return False
+    return True
 
 
 def _business_date(context) -> str:

@@ -19,12 +19,18 @@ from zhuanhua.errors import FilesHeld
 from zhuanhua.load.connection import connect
 from zhuanhua.load.schema import ensure_schema
 from zhuanhua.ops.alerts import Alert, send
+from zhuanhua.ops.connections import with_warehouse_connection
 from zhuanhua.read.landing import Landing
 from zhuanhua.security.access import ensure_roles
 from zhuanhua.security.person_key import ensure_key
 from zhuanhua.settings import Settings
 
 log = logging.getLogger(__name__)
+
+
+def _warehouse(settings: Settings) -> psycopg.Connection:
+    """A connection to the warehouse, its Airflow connection read now (at the task's run)."""
+    return connect(with_warehouse_connection(settings))
 
 
 def prepare_warehouse(conn: psycopg.Connection, settings: Settings) -> None:
@@ -47,7 +53,7 @@ def load_feed(feed_name: str, business_date: date, settings: Settings) -> dict:
     feed = FEEDS[feed_name]
     landing = Landing(settings.landing)
     outcomes = []
-    with connect(settings) as conn:
+    with _warehouse(settings) as conn:
         prepare_warehouse(conn, settings)
         deliveries = (
             landing.fetch(landed, settings.limits.file_bytes)
@@ -80,13 +86,13 @@ def close_loads(
     business_date: date, run_id: str, started_at: datetime, settings: Settings
 ) -> list[dict]:
     """The night's per-feed summary and its late files, in the audit schema."""
-    with connect(settings) as conn:
+    with _warehouse(settings) as conn:
         return report.record(conn, business_date, run_id, started_at, settings.loan_banks)
 
 
 def check_freshness(business_date: date, settings: Settings) -> list[str]:
     """Warn (log and alert) about every file of the last week that has not arrived."""
-    with connect(settings) as conn:
+    with _warehouse(settings) as conn:
         warnings = report.freshness_warnings(conn, business_date, settings.loan_banks)
     for warning in warnings:
         log.warning("freshness: %s", warning)
@@ -106,5 +112,5 @@ def check_freshness(business_date: date, settings: Settings) -> list[str]:
 
 
 def record_build(business_date: date, run_id: str, warnings: list[str], settings: Settings) -> dict:
-    with connect(settings) as conn:
+    with _warehouse(settings) as conn:
         return report.record_build(conn, business_date, run_id, warnings)

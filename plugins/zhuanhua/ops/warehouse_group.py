@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from zhuanhua.build.dbt import dbt_env, manifest
+from zhuanhua.build.dbt import dbt_env, dbt_project_env, manifest
+from zhuanhua.ops.connections import dbt_profile_mapping
 from zhuanhua.settings import Settings, venv_command
 
 WAREHOUSE_GROUP = "build_warehouse"  # the task group's id: its tasks are build_warehouse.*
@@ -33,7 +34,10 @@ def warehouse_task_group(settings: Settings, **kwargs):
         TestBehavior,
     )
 
-    env = dbt_env(settings)
+    # With an Airflow connection, Cosmos reads it when the task runs (its password never sits
+    # in the rendered DAG); without one (development), profiles.yml and the embedded server.
+    mapping = dbt_profile_mapping(settings)
+    env = dbt_project_env(settings) if mapping else dbt_env(settings)
     group = DbtTaskGroup(
         project_config=ProjectConfig(
             dbt_project_path=settings.dbt_project_dir,
@@ -44,7 +48,11 @@ def warehouse_task_group(settings: Settings, **kwargs):
         profile_config=ProfileConfig(
             profile_name="zhuanhua",
             target_name="warehouse",
-            profiles_yml_filepath=settings.dbt_project_dir / "profiles.yml",
+            **(
+                {"profile_mapping": mapping}
+                if mapping
+                else {"profiles_yml_filepath": settings.dbt_project_dir / "profiles.yml"}
+            ),
         ),
         execution_config=ExecutionConfig(
             execution_mode=ExecutionMode.WATCHER,

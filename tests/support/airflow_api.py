@@ -1,0 +1,65 @@
+"""Airflow's REST API (v2) as an operator uses it: a token from the login, then JSON calls."""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.request
+from dataclasses import dataclass, field
+
+
+@dataclass
+class AirflowApi:
+    base_url: str
+    username: str
+    password: str
+    _token: str = field(default="", repr=False)
+
+    def call(self, method: str, path: str, body: dict | None = None) -> dict:
+        if not self._token:
+            self._token = self._login()
+        request = urllib.request.Request(
+            f"{self.base_url}/api/v2{path}",
+            method=method,
+            data=None if body is None else json.dumps(body).encode(),
+            headers={"Authorization": f"Bearer {self._token}", "Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return json.load(response) if response.status != 204 else {}
+
+    def _login(self) -> str:
+        request = urllib.request.Request(
+            f"{self.base_url}/auth/token",
+            method="POST",
+            data=json.dumps({"username": self.username, "password": self.password}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return json.load(response)["access_token"]
+
+    def unpause(self, dag_id: str) -> None:
+        self.call("PATCH", f"/dags/{dag_id}", {"is_paused": False})
+
+    def trigger(self, dag_id: str, conf: dict, logical_date: str | None = None) -> str:
+        body = {"conf": conf, "logical_date": logical_date}
+        return self.call("POST", f"/dags/{dag_id}/dagRuns", body)["dag_run_id"]
+
+    def runs(self, dag_id: str) -> list[dict]:
+        return self.call("GET", f"/dags/{dag_id}/dagRuns?order_by=run_after&limit=100")["dag_runs"]
+
+    def run(self, dag_id: str, run_id: str) -> dict:
+        return self.call("GET", f"/dags/{dag_id}/dagRuns/{run_id}")
+
+    def task_instances(self, dag_id: str, run_id: str) -> list[dict]:
+        found = self.call("GET", f"/dags/{dag_id}/dagRuns/{run_id}/taskInstances?limit=1000")
+        return found["task_instances"]
+
+    def wait_for_run(self, dag_id: str, seconds: float, run_id: str | None = None) -> dict:
+        """The run (or the DAG's first run) once it has ended."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            runs = [self.run(dag_id, run_id)] if run_id else self.runs(dag_id)
+            if runs and runs[0]["state"] in ("success", "failed"):
+                return runs[0]
+            time.sleep(2)
+        raise TimeoutError(f"{dag_id} {run_id or ''} did not end within {seconds:.0f} s")
