@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: help venv demo test bench lint airflow stop lock clean
+.PHONY: help venv demo test bench lint airflow stack stack-stop stop lock clean
 
 help:
 	@echo "make demo     set up, synthesise a few days of feeds, run each night through Airflow"
@@ -13,6 +13,9 @@ help:
 	@echo "make airflow  Airflow 3 standalone (UI on http://127.0.0.1:8080) with the project's DAGs"
 	@echo "make bench    load a generated province-scale year (rates against bare COPY), then dbt build it"
 	@echo "make lint     ruff, ruff format, the import contract, sqlfluff"
+	@echo "make stack    docker-compose.yml's services as processes here: API server, scheduler,"
+	@echo "              dag-processor, triggerer, 2 Celery workers (UI on http://127.0.0.1:8080)"
+	@echo "make stack-stop  stop that stack"
 	@echo "make stop     stop the embedded warehouse"
 
 venv: $(INSTALLED)
@@ -45,6 +48,12 @@ airflow: venv
 	$(BIN)/zhuanhua setup
 	AIRFLOW__CORE__PARALLELISM=4 AIRFLOW__SCHEDULER__PARSING_PROCESSES=1 AIRFLOW__API__HOST=127.0.0.1 \
 	  $(BIN)/zhuanhua airflow standalone
+
+stack: venv
+	$(BIN)/zhuanhua stack up
+
+stack-stop: venv
+	$(BIN)/zhuanhua stack down
 
 stop: venv
 	$(BIN)/zhuanhua db stop

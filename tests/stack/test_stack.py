@@ -21,6 +21,7 @@ import pytest
 from tests.support import export_example
 from tests.support.airflow_api import AirflowApi
 from zhuanhua.dev.stack import AIRFLOW_SERVICES, WORKER, Stack
+from zhuanhua.load.locks import LOCK_SPACE
 
 NIGHTLY, WAREHOUSE, MONTHLY = "zhuanhua_nightly", "zhuanhua_warehouse", "zhuanhua_export_monthly"
 NIGHT = date(2024, 2, 1)  # the triggered night: January's files and the 1st of February's
@@ -186,21 +187,27 @@ def _deliver(landing: Path, last: date) -> list[str]:
 
 
 def _kill_the_worker_loading_contracts(stack, api, warehouse, run_id) -> str:
-    """SIGKILL the worker running load_contracts once it has committed its first file."""
+    """SIGKILL the worker whose load_contracts holds the feed's lock, before all its files are
+    committed: the load is killed in the middle, with its first file's transaction open."""
     _wait_until(lambda: _task(api, NIGHTLY, run_id, "load_contracts")["state"] == "running", 180)
-    _wait_until(
-        lambda: (
-            warehouse.execute(
-                "select count(*) from raw.batch_ledger where feed = 'contracts'"
-            ).fetchone()[0]
-            > 0
-        ),
-        60,
-        poll=0.1,
-    )
     host = _task(api, NIGHTLY, run_id, "load_contracts")["hostname"]
+    _wait_until(lambda: _holds_lock(warehouse, "contracts"), 60, poll=0.05)
     stack.kill(WORKER, int(host[-1]))
+    committed = warehouse.execute(
+        "select count(*) from raw.batch_ledger where feed = 'contracts'"
+    ).fetchone()[0]
+    TIMINGS["contracts files committed when killed"] = committed
+    assert committed < len(list((stack.landing / "contracts").iterdir()))
     return host
+
+
+def _holds_lock(warehouse, feed: str) -> bool:
+    held = warehouse.execute(
+        "select count(*) from pg_locks where locktype = 'advisory' and granted"
+        " and classid = hashtext(%s)::oid and objid = hashtext(%s)::oid",
+        (LOCK_SPACE, feed),
+    )
+    return held.fetchone()[0] > 0
 
 
 def _task(api, dag_id, run_id, task_id) -> dict:

@@ -1,4 +1,4 @@
-"""`zhuanhua synth|demo|bench|sqlfluff`: the developer tools."""
+"""`zhuanhua synth|demo|bench|sqlfluff|stack`: the developer tools."""
 
 from __future__ import annotations
 
@@ -38,6 +38,37 @@ def add_commands(verbs) -> None:
     )
     lint.add_argument("sqlfluff_args", nargs=argparse.REMAINDER)
     lint.set_defaults(handler=lint_sql)
+
+    stack = verbs.add_parser(
+        "stack", help="docker-compose.yml's services as processes here (make stack, stack-stop)"
+    )
+    stack.add_argument("action", choices=["up", "down"])
+    stack.add_argument("--workers", type=int, default=2, help="Celery workers (default 2)")
+    stack.add_argument("--port", type=int, default=8080, help="the UI and API (default 8080)")
+    stack.set_defaults(handler=run_stack)
+
+
+def run_stack(args, settings: Settings) -> int:
+    from zhuanhua.dev.stack import Stack
+
+    folder = settings.home / "stack"
+    stack = Stack(folder, workers=args.workers, landing=folder / "landing", api_port=args.port)
+    if args.action == "down":
+        stack.down()
+        print("stack stopped")
+        return 0
+    try:
+        url = stack.up()
+    except BaseException:
+        stack.down()  # nothing half-started is left behind
+        raise
+    user, secret = stack.login()
+    print(
+        f"Airflow UI and API: {url}  (login {user} / {secret})\n"
+        f"landing area: {stack.landing}   logs: {stack.logs}\n"
+        f"DAGs are paused: unpause them in the UI. Stop with `make stack-stop`."
+    )
+    return 0
 
 
 def run_synth(args, settings: Settings) -> int:

@@ -88,7 +88,8 @@ class Stack:
 
     folder: Path
     workers: int = 2
-    landing: Path | None = None  # the `./landing` bind mount; default: the stack's own folder
+    landing: Path | None = None  # the `./landing` bind mount (default: the checkout's)
+    api_port: int | None = None  # the API server's port here (default: a free one)
     processes: dict[str, int] = field(default_factory=dict)
 
     # -- where things are -------------------------------------------------------------
@@ -221,6 +222,9 @@ class Stack:
     # -- starting and stopping -----------------------------------------------------------
     def up(self, timeout: float = 300) -> str:
         """Start every service in compose's order; return the API's base URL once healthy."""
+        if any(_alive(pid) for pid in self._processes().values()):
+            raise ConfigError(f"a stack is already running from {self.folder}: stop it first")
+        self._save(processes={})
         if not self.env_file.exists():
             self.write_env_file()
         for path in (self.logs, self.airflow_home, self.folder / "home", *self._mounts()):
@@ -331,7 +335,10 @@ class Stack:
     def _choose_ports(self, postgres: int) -> dict[str, int]:
         names = ["redis", "airflow-apiserver", "scheduler", "trigger-log"]
         names += [f"worker-log-{i}" for i in range(1, self.workers + 1)]
-        return {"postgres": postgres, **{name: _free_port() for name in names}}
+        ports = {"postgres": postgres, **{name: _free_port() for name in names}}
+        if self.api_port:
+            ports["airflow-apiserver"] = self.api_port
+        return ports
 
     @staticmethod
     def _key(name: str, index: int) -> str:

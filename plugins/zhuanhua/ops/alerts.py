@@ -177,24 +177,33 @@ def _notifiers(alert: Alert, settings: Settings):
     from airflow.providers.smtp.notifications.smtp import SmtpNotifier
 
     payload = {**asdict(alert), "text": alert.text}
-    yield WEBHOOK_CONN_ID, lambda: HttpNotifier(
-        http_conn_id=WEBHOOK_CONN_ID,
-        json=payload,
-        headers={"Content-Type": "application/json; charset=utf-8"},
+    yield (
+        WEBHOOK_CONN_ID,
+        lambda: HttpNotifier(
+            http_conn_id=WEBHOOK_CONN_ID,
+            json=payload,
+            headers={"Content-Type": "application/json; charset=utf-8"},
+        ),
     )
     if settings.alert_email:
-        yield SMTP_CONN_ID, lambda: SmtpNotifier(
-            smtp_conn_id=SMTP_CONN_ID,
-            to=settings.alert_email,
-            from_email=settings.alert_from,
-            subject=alert.subject,
-            html_content=f"<pre>{html.escape(alert.text)}</pre>",
+        yield (
+            SMTP_CONN_ID,
+            lambda: SmtpNotifier(
+                smtp_conn_id=SMTP_CONN_ID,
+                to=settings.alert_email,
+                from_email=settings.alert_from,
+                subject=alert.subject,
+                html_content=f"<pre>{html.escape(alert.text)}</pre>",
+            ),
         )
-    yield APPRISE_CONN_ID, lambda: AppriseNotifier(
-        apprise_conn_id=APPRISE_CONN_ID,
-        title=alert.subject,
-        body=alert.text,
-        notify_type="warning" if alert.level == "late" else "failure",
+    yield (
+        APPRISE_CONN_ID,
+        lambda: AppriseNotifier(
+            apprise_conn_id=APPRISE_CONN_ID,
+            title=alert.subject,
+            body=alert.text,
+            notify_type="warning" if alert.level == "late" else "failure",
+        ),
     )
 
 
