@@ -74,6 +74,7 @@ class Settings:
     # An Airflow connection id (UI, secrets backend or AIRFLOW_CONN_*): read where Airflow
     # runs (zhuanhua.ops.connections), so its TLS options and rotation apply
     warehouse_conn_id: str | None = None
+    landing_conn_id: str | None = None  # an object store's Airflow connection (s3://… landing)
     hold_share: float = 0.2  # a file with more bad rows than this share is held whole
     person_key: bytes | None = None  # key of the personal-data hash; None: the warehouse's own
     loan_banks: tuple[str, ...] = ()  # banks whose daily file is due; (): every bank seen
@@ -128,6 +129,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         region=region,
         warehouse_url=env.get("ZHUANHUA_WAREHOUSE_URL") or None,
         warehouse_conn_id=env.get("ZHUANHUA_WAREHOUSE_CONN_ID") or None,
+        landing_conn_id=env.get("ZHUANHUA_LANDING_CONN_ID") or None,
         hold_share=_hold_share(env.get("ZHUANHUA_HOLD_SHARE")),
         person_key=_person_key(env.get("ZHUANHUA_PERSON_KEY")),
         loan_banks=tuple(

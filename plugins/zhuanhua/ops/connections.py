@@ -1,5 +1,6 @@
-"""The warehouse as an Airflow connection: defined once, in Airflow's UI, a secrets backend or an
-`AIRFLOW_CONN_*` variable, and read through the Postgres provider's hook where it is used.
+"""The warehouse, and a landing area in an object store, as Airflow connections: defined once,
+in Airflow's UI, a secrets backend or an `AIRFLOW_CONN_*` variable, and read through the
+providers' hooks where they are used.
 
 A deployment sets ZHUANHUA_WAREHOUSE_CONN_ID; the connection is read when a task (or a
 command) runs, not when a DAG file is parsed, so a rotated password or a changed host applies
@@ -12,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 from urllib.parse import quote, urlencode
 
+from zhuanhua.read.landing import Landing
 from zhuanhua.settings import Settings
 
 # The connection extras that are libpq parameters; the hook's own extras (cursor, iam…) are not
@@ -69,4 +71,17 @@ def dbt_profile_mapping(settings: Settings):
 
     return PostgresUserPasswordProfileMapping(
         conn_id=settings.warehouse_conn_id, profile_args={"schema": "marts", "threads": 2}
+    )
+
+
+def landing_area(settings: Settings) -> Landing:
+    """The landing area; an object store's through its Airflow connection (ZHUANHUA_LANDING_CONN_ID,
+    e.g. an `aws` connection with a MinIO `endpoint_url` extra), by Airflow's ObjectStoragePath,
+    so its keys live in Airflow, not in the project's environment."""
+    if not settings.landing_conn_id:
+        return Landing(settings.landing)
+    from airflow.sdk import ObjectStoragePath  # lazy: Airflow, and the store's provider
+
+    return Landing(
+        settings.landing, ObjectStoragePath(settings.landing, conn_id=settings.landing_conn_id).fs
     )

@@ -19,8 +19,7 @@ from zhuanhua.errors import FilesHeld
 from zhuanhua.load.connection import connect
 from zhuanhua.load.schema import ensure_schema
 from zhuanhua.ops.alerts import Alert, send
-from zhuanhua.ops.connections import with_warehouse_connection
-from zhuanhua.read.landing import Landing
+from zhuanhua.ops.connections import landing_area, with_warehouse_connection
 from zhuanhua.security.access import ensure_roles
 from zhuanhua.security.person_key import ensure_key
 from zhuanhua.settings import Settings
@@ -51,7 +50,7 @@ def load_feed(feed_name: str, business_date: date, settings: Settings) -> dict:
 
     started_at = datetime.now(UTC)
     feed = FEEDS[feed_name]
-    landing = Landing(settings.landing)
+    landing = landing_area(settings)
     outcomes = []
     with _warehouse(settings) as conn:
         prepare_warehouse(conn, settings)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import fsspec
 
@@ -41,9 +42,14 @@ CHUNK = 1024**2  # a file streams in 1 MiB pieces
 @dataclass(frozen=True)
 class Landing:
     location: str  # a local path or a URL
+    # an fsspec filesystem already holding the store's credentials (an Airflow connection's,
+    # zhuanhua.ops.connections); None: fsspec's own from the URL and the environment
+    filesystem: Any = None
 
     def _fs(self):
-        return fsspec.core.url_to_fs(self.location)
+        if self.filesystem is None:
+            return fsspec.core.url_to_fs(self.location)
+        return self.filesystem, self.filesystem._strip_protocol(self.location)
 
     def files(self, feed: Feed, up_to: date | None = None) -> list[LandedFile]:
         """The feed's files whose business date is on or before `up_to`, oldest first."""
@@ -72,7 +78,12 @@ class Landing:
         """The file's bytes if it has at most `max_bytes`; its size and sha256 in any case,
         so a file too large to read is still recorded once, and its correction recognised."""
         digest, pieces, size = hashlib.sha256(), [], 0
-        with fsspec.open(landed.url, "rb") as handle:
+        opened = (
+            fsspec.open(landed.url, "rb")
+            if self.filesystem is None
+            else self.filesystem.open(self.filesystem._strip_protocol(landed.url), "rb")
+        )
+        with opened as handle:
             while piece := handle.read(CHUNK):
                 digest.update(piece)
                 size += len(piece)
