@@ -260,3 +260,18 @@ def test_patent_lists_are_stored_canonical_and_empty_cells_stay_empty():
         ["ZL202310397744.0、cn 2023 1 0397744.0；95115608.X", None, "2024ABC"], dtype=object
     )
     assert canonical_patent_lists(cells).tolist() == ["202310397744.0;95115608.X", None, "2024ABC"]
+
+
+def test_a_patent_filed_in_2000_passes_the_year_rule():
+    """An 8-digit number of 2000–2003 carries the year 20xx, not 19xx (ZC 0006-2003)."""
+    from zhuanhua.domain.identifiers import patent_check_char
+
+    body = "00118657"
+    row = {**BASE["patents"], "application_no": f"{body}.{patent_check_char(body)}"}
+    row |= {"application_date": "2000-05-11", "publication_no": None}
+    row |= {"grant_no": None, "grant_date": None}
+    frame = pd.DataFrame([row], dtype=object)
+    frame["business_date"], frame["file_name"] = "2024-06-03", "a"
+    derive("patents", frame)
+    found = checks.validate("patents", rules_for("patents", DEFAULT_REGION), frame, GX_STATE)
+    assert found.get(0, []) == []

@@ -3,6 +3,8 @@ import pytest
 from zhuanhua.domain.identifiers import (
     BadPatentNumber,
     canonical_patent_no,
+    patent_check_char,
+    patent_filing_year,
     patent_type_digit,
     resident_id_is_valid,
     uscc_check_char,
@@ -56,6 +58,28 @@ def test_patent_numbers_in_every_written_form(written, canonical):
 def test_wrong_patent_numbers_are_refused(written):
     with pytest.raises(BadPatentNumber):
         canonical_patent_no(written)
+
+
+def test_an_8_digit_number_of_2000_to_2003_is_of_its_century():
+    body = "00118657"  # filed in 2000: the year rule once read 1900 and quarantined it
+    number = canonical_patent_no(f"{body}.{patent_check_char(body)}")
+    assert patent_filing_year(number) == 2000
+    assert patent_filing_year("95115608.X") == 1995
+    assert patent_filing_year("202310397744.0") == 2023
+
+
+@pytest.mark.parametrize(
+    "body,message",
+    [
+        ("202350397744", "type digit 5 is unknown"),
+        ("00418657", "type digit 4 is unknown"),
+        ("04118657", "not to year 04"),
+        ("199810397744", "from 2003 on"),
+    ],
+)
+def test_a_number_outside_its_period_or_of_an_unknown_type_is_refused_saying_so(body, message):
+    with pytest.raises(BadPatentNumber, match=message):
+        canonical_patent_no(f"{body}.{patent_check_char(body)}")
 
 
 def test_type_digit_of_old_and_new_numbers():

@@ -70,6 +70,7 @@ def canonical_patent_no(written: str) -> str:
         body, check = text, ""
     if not body.isdigit() or len(body) not in (12, 8) or len(check) > 1:
         raise BadPatentNumber(f"not a patent application number: {written!r}")
+    _check_period(body, written)
     if len(body) == 8 and not check:
         if not "85" <= body[:2] <= "88":  # only 1985–1988 filings carry no check character
             raise BadPatentNumber(f"application number without check character: {written!r}")
@@ -81,9 +82,36 @@ def canonical_patent_no(written: str) -> str:
     return f"{body}.{check}"
 
 
+def _check_period(body: str, written: str) -> None:
+    """The number's form must be the one of its filing year, and its type digit known:
+    8 digits for 1985 to 2003 (two-digit year 85–99, 00–03), 12 digits since 2003-10-01."""
+    if len(body) == 8 and not ("85" <= body[:2] <= "99" or "00" <= body[:2] <= "03"):
+        raise BadPatentNumber(
+            f"{written!r}: 8-digit numbers were given to filings of 1985–2003, "
+            f"not to year {body[:2]}"
+        )
+    if len(body) == 12 and int(body[:4]) < 2003:
+        raise BadPatentNumber(f"{written!r}: 12-digit numbers were given from 2003 on")
+    digit = patent_type_digit(body)
+    if digit not in PATENT_TYPE_DIGITS:
+        raise BadPatentNumber(
+            f"{written!r}: type digit {digit} is unknown (1 发明, 2 实用新型, 3 外观设计, "
+            "8 PCT 发明, 9 PCT 实用新型)"
+        )
+
+
 def patent_type_digit(canonical: str) -> str:
     """The type digit: position 5 of a 12-digit number, position 3 of an 8-digit one."""
     return canonical[4] if len(canonical.split(".")[0]) == 12 else canonical[2]
+
+
+def patent_filing_year(canonical: str) -> int:
+    """The filing year the number carries: 4 digits, or 2 for 1985–1999 and 2000–2003."""
+    body = canonical.split(".")[0]
+    if len(body) == 12:
+        return int(body[:4])
+    two = int(body[:2])
+    return 1900 + two if two >= 85 else 2000 + two
 
 
 def patent_no_is_valid(written: str) -> bool:

@@ -11,7 +11,11 @@ from zhuanhua.check.rules.common import matches, not_after, one_of, required, un
 from zhuanhua.check.suite import Rule
 from zhuanhua.domain import codes
 from zhuanhua.domain.feeds import PATENTS as FEED
-from zhuanhua.domain.identifiers import PATENT_TYPE_DIGITS, patent_type_digit
+from zhuanhua.domain.identifiers import (
+    PATENT_TYPE_DIGITS,
+    patent_filing_year,
+    patent_type_digit,
+)
 
 
 def rules() -> list[Rule]:
@@ -72,17 +76,12 @@ def rules() -> list[Rule]:
 def derive(typed: pd.DataFrame) -> None:
     """Helper columns the rules compare with: what the number says of year and type."""
     numbers = typed["application_no"]
-    typed["number_year"] = numbers.map(_number_year, na_action="ignore")
+    typed["number_year"] = numbers.map(lambda n: str(patent_filing_year(n)), na_action="ignore")
     typed["application_year"] = typed["application_date"].str[:4]
     typed["applicants_named"] = typed["applicants"].map(_all_named, na_action="ignore")
     typed["number_type"] = numbers.map(
         lambda n: PATENT_TYPE_DIGITS.get(patent_type_digit(n)), na_action="ignore"
     )
-
-
-def _number_year(number: str) -> str:
-    body = number.split(".")[0]
-    return body[:4] if len(body) == 12 else f"19{body[:2]}"
 
 
 def _all_named(applicants: str) -> bool:
