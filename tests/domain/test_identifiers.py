@@ -1,11 +1,13 @@
 import pytest
 
 from zhuanhua.domain.identifiers import (
+    USCC_ALPHABET,
     BadPatentNumber,
     canonical_patent_no,
     patent_check_char,
     patent_filing_year,
     patent_type_digit,
+    resident_id_check_char,
     resident_id_is_valid,
     uscc_check_char,
     uscc_is_valid,
@@ -25,6 +27,17 @@ def test_uscc_of_wrong_length_or_alphabet_is_invalid(code):
 def test_uscc_check_char_completes_any_body():
     body = "12510000MB0000000"
     assert uscc_is_valid(body + uscc_check_char(body))
+
+
+def test_uscc_positions_3_to_8_are_a_division_code_of_digits():
+    body = "9151A500MA6200001"  # letters where the registering division belongs
+    assert set(body) <= set(USCC_ALPHABET)
+    assert not uscc_is_valid(body + uscc_check_char(body))
+
+
+def test_a_resident_id_must_start_with_a_real_province():
+    for body, valid in (("99010519491231002", False), ("51050219900101123", True)):
+        assert resident_id_is_valid(body + resident_id_check_char(body)) is valid
 
 
 def test_resident_id_check_character():

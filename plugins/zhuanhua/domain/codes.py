@@ -40,3 +40,11 @@ def division_name(code: str) -> str | None:
 def code_list(list_name: str) -> list[str]:
     """The codes of one small closed list in `code_lists.csv` (guarantees, loan statuses …)."""
     return [row["code"] for row in table("code_lists") if row["list_name"] == list_name]
+
+
+@cache
+def province_prefixes() -> frozenset[str]:
+    """The first two digits of every province-level division (the start of a resident ID)."""
+    return frozenset(
+        row["division_code"][:2] for row in table("divisions") if row["level"] == "province"
+    )

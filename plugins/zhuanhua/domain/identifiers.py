@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from zhuanhua.domain import codes
 from zhuanhua.errors import BadPatentNumber
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -19,7 +20,10 @@ def uscc_check_char(first17: str) -> str:
 
 
 def uscc_is_valid(code: str) -> bool:
+    """GB 32100-2015: the alphabet, a division code (digits) in positions 3–8, the check."""
     if len(code) != 18 or any(c not in USCC_ALPHABET for c in code):
+        return False
+    if not code[2:8].isdigit():
         return False
     return uscc_check_char(code[:17]) == code[17]
 
@@ -31,9 +35,11 @@ def resident_id_check_char(first17: str) -> str:
 
 
 def resident_id_is_valid(number: str) -> bool:
-    """Check character and a real birth date; the division part may be younger than its
-    holder (codes created after a birth are issued all the same), so it is not aged."""
+    """Check character, a real province and birth date; the division part may be younger than
+    its holder (codes created after a birth are issued all the same), so it is not aged."""
     if len(number) != 18 or not number[:17].isdigit():
+        return False
+    if number[:2] not in codes.province_prefixes():
         return False
     try:
         born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
