@@ -54,5 +54,9 @@ def test_full_width_codes_fold_to_ascii():
     assert normalise.code(" ９１５１０５ ００ＭＡ ") == "91510500MA"
 
 
+def test_a_full_width_percent_sign_in_a_header_is_folded():
+    assert normalise.header("年利率（％）") == "年利率(%)"
+
+
 def test_headers_match_with_full_width_parentheses_and_spaces():
     assert normalise.header(" 合同成交额（万元） ") == "合同成交额(万元)"

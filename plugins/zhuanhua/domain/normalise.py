@@ -16,7 +16,6 @@ from zhuanhua.domain.identifiers import canonical_patent_no
 from zhuanhua.errors import BadPatentNumber, BadValue
 
 NULL_TOKENS = frozenset({"", "\\N", "NULL", "null", "-", "—", "－"})
-_PARENS = str.maketrans({"（": "(", "）": ")", "\u3000": " "})
 _DATE_FORMS = (
     re.compile(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"),
     re.compile(r"(?P<y>\d{4})/(?P<m>\d{1,2})/(?P<d>\d{1,2})"),
@@ -28,8 +27,8 @@ _AMOUNT = re.compile(r"-?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?")
 
 
 def header(text: str) -> str:
-    """Headers match after trimming and folding full-width parentheses and spaces."""
-    return re.sub(r"\s+", "", str(text).translate(_PARENS))
+    """Headers match after NFKC folding (full-width （）％ and spaces) and without spaces."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text)))
 
 
 def text(value: object) -> str | None:
