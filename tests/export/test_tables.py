@@ -42,6 +42,12 @@ def test_growth_comes_from_the_exact_sums_and_is_empty_without_a_base():
     assert table.cell("乙", GROWTH) is None  # a blank cell of the spec
 
 
+def test_a_small_fall_publishes_as_zero_not_minus_zero():
+    parts = [part("甲", AMOUNT, "now", D("9999.9")), part("甲", AMOUNT, "then", D("10000"), BASE)]
+    cell = compute(SPEC, parts).cell("甲", GROWTH)  # -0.001 %
+    assert cell == 0 and str(cell) == "0.0"
+
+
 def test_distinct_counts_count_each_key_once_and_other_tables_are_ignored():
     parts = [
         part("甲", FIRMS, "l1", "firm-a"),

@@ -69,10 +69,9 @@ class Table:
         value = self.exact[row, column.header]
         if value is None:
             return None
-        if column.kind == "amount":
-            return value.quantize(CENT, ROUND_HALF_UP)
-        if column.kind == "growth":
-            return value.quantize(TENTH, ROUND_HALF_UP)
+        if column.kind in ("amount", "growth"):
+            rounded = value.quantize(CENT if column.kind == "amount" else TENTH, ROUND_HALF_UP)
+            return rounded.copy_abs() if rounded.is_zero() else rounded  # never "-0.0"
         return value
 
     def rows(self) -> list[list[str | Decimal | None]]:
