@@ -5,6 +5,7 @@ one case per rule that changes the base row so that rule, and only rules on that
 fail. A rule without a case fails the suite, so new rules come with their test.
 """
 
+import json
 from decimal import Decimal as D
 
 import pandas as pd
@@ -185,6 +186,7 @@ CASES = {
         "parties_after_required": {"event_code": "TR01"},  # a licence row turned transfer
         "licensee_required": {"licensee": None},
         "pledgee_required": {"event_code": "PE01"},
+        "parties_shaped": {"licensee": '"泸县新材料有限公司"'},  # a bare name, not a party
     },
 }
 # every required column: its case is the value missing
@@ -195,7 +197,7 @@ for _feed, _base in BASE.items():
             CASES[_feed][_rule.name.split(".", 1)[1]] = {_column: None}
 
 
-BATCH_RULES = {"duplicate_key"}  # tested on several rows below
+BATCH_RULES = {"duplicate_key", "conflicting_repeat"}  # tested on several rows below
 
 
 @pytest.mark.parametrize("feed", list(BASE))
@@ -274,4 +276,30 @@ def test_a_patent_filed_in_2000_passes_the_year_rule():
     frame["business_date"], frame["file_name"] = "2024-06-03", "a"
     derive("patents", frame)
     found = checks.validate("patents", rules_for("patents", DEFAULT_REGION), frame, GX_STATE)
+    assert found.get(0, []) == []
+
+
+def test_an_event_repeated_in_its_file_is_a_no_op_unless_its_content_differs():
+    same, other = BASE["patent_events"], {**BASE["patent_events"], "record_no": "X2024510000002"}
+    frame = pd.DataFrame([same, same, same, other], dtype=object)
+    frame["business_date"] = "2024-06-03"
+    frame["file_name"] = ["a", "a", "b", "b"]
+    derive("patent_events", frame)
+    rules = rules_for("patent_events", DEFAULT_REGION)
+    found = checks.validate("patent_events", rules, frame, GX_STATE)
+    conflicting = {
+        p for p, fs in found.items() if "patent_events.conflicting_repeat" in {f.rule for f in fs}
+    }
+    assert conflicting == {2, 3}  # file a: an identical repeat passes; file b: both held
+
+
+def test_a_single_party_written_as_one_object_is_a_list_of_one():
+    row = {**BASE["patent_events"], "licensee": '{"name": "泸县新材料有限公司"}'}
+    frame = pd.DataFrame([row], dtype=object)
+    frame["business_date"], frame["file_name"] = "2024-06-03", "a"
+    derive("patent_events", frame)
+    assert json.loads(frame.at[0, "licensee"]) == [{"name": "泸县新材料有限公司"}]
+    found = checks.validate(
+        "patent_events", rules_for("patent_events", DEFAULT_REGION), frame, GX_STATE
+    )
     assert found.get(0, []) == []

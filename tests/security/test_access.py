@@ -113,6 +113,20 @@ def test_a_county_analyst_sees_its_county_and_totals_match_the_city_table(roles,
     assert own == city_row
 
 
+def test_a_county_analyst_sees_its_own_login_row_and_no_other(roles, settings):
+    add_county(roles, "510504", "longma", settings.region, None)
+    with login_as(settings, "naxi") as naxi:
+        rows = naxi.execute("select login_name, county_code from access.county_login").fetchall()
+    assert rows == [("naxi", "510503")]
+
+
+def test_the_steward_reads_its_own_schema_and_analysts_do_not(roles, settings):
+    with login_as(settings, "stew") as steward:
+        steward.execute("select * from steward.steward_organization_conflicts").fetchall()
+    with login_as(settings, "ana") as analyst:
+        assert refused(analyst, "select * from steward.steward_organization_conflicts")
+
+
 def test_only_the_steward_reads_persons_in_clear(roles, settings):
     with login_as(settings, "stew") as conn:
         names = conn.execute("select borrower_name from checked.loans").fetchall()

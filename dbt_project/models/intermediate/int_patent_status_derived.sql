@@ -11,7 +11,7 @@ patents as (
 
 events as (
 
-    select * from {{ ref('stg_patents__legal_events') }}
+    select * from {{ ref('int_patent_events_deduplicated') }}
 
 ),
 

@@ -6,13 +6,13 @@ with
 
 events as (
 
-    select * from {{ ref('stg_patents__legal_events') }}
+    select * from {{ ref('int_patent_events_deduplicated') }}
 
 ),
 
 event_parties as (
 
-    select * from {{ ref('stg_patents__event_parties') }}
+    select * from {{ ref('int_patent_event_parties_deduplicated') }}
 
 ),
 

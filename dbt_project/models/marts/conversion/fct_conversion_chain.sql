@@ -32,7 +32,7 @@ loans as (
 
 event_parties as (
 
-    select * from {{ ref('stg_patents__event_parties') }}
+    select * from {{ ref('int_patent_event_parties_deduplicated') }}
 
 ),
 

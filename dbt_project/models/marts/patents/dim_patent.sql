@@ -29,7 +29,7 @@ transfers as (
 
 events as (
 
-    select * from {{ ref('stg_patents__legal_events') }}
+    select * from {{ ref('int_patent_events_deduplicated') }}
 
 ),
 

@@ -19,8 +19,10 @@ def derive(feed_name: str, typed: pd.DataFrame, conn: psycopg.Connection | None 
     """
     if feed_name == "contracts":
         contracts.derive(typed, conn)
-    elif feed_name in ("loans", "patents"):
-        {"loans": loans, "patents": patents}[feed_name].derive(typed)
+    elif feed_name in ("loans", "patents", "patent_events"):
+        {"loans": loans, "patents": patents, "patent_events": patent_events}[feed_name].derive(
+            typed
+        )
 
 
 @cache

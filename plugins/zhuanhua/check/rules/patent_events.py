@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
+import great_expectations.expectations as gxe
+import pandas as pd
+
 from zhuanhua.check.rules.common import not_after, one_of, required, required_when
 from zhuanhua.check.suite import Rule
 from zhuanhua.domain import codes
@@ -45,4 +50,55 @@ def rules() -> list[Rule]:
             'event_code in ["PE01", "PM01"]',
             "for a pledge (PE01, PM01): the pledgee",
         ),
+        Rule(
+            "patent_events.parties_shaped",
+            "bad_party_field",
+            "a party field (before, after, licensor, licensee, pledgor, pledgee) must be one "
+            "party or a list of parties, each with a name",
+            gxe.ExpectColumnValuesToBeNull(column="bad_party_field"),
+        ),
+        Rule(
+            "patent_events.conflicting_repeat",
+            "event_id",
+            "event_id appears more than once in the file with different content: which is "
+            "right is for the sender to say (an identical repeat is a no-op)",
+            gxe.ExpectColumnValuesToBeInSet(column="event_id_conflict", value_set=[False]),
+        ),
     ]
+
+
+PARTY_COLUMNS = ("parties_before", "parties_after", "licensor", "licensee", "pledgor", "pledgee")
+
+
+def derive(typed: pd.DataFrame) -> None:
+    """Party fields as lists (the service writes one party as a bare object or a one-element
+    list, sources.md §4: both mean the same), the first field of another shape, and whether
+    the row's event_id repeats in its file with other content."""
+    bad: list[str | None] = [None] * len(typed)
+    for column in PARTY_COLUMNS:
+        header, cells = FEED.column(column).header, typed[column].tolist()
+        for i, cell in enumerate(cells):
+            if cell is None or pd.isna(cell):
+                continue
+            listed = _as_party_list(cell)
+            if listed is None:
+                bad[i] = bad[i] or header
+            else:
+                cells[i] = listed
+        typed[column] = pd.Series(cells, index=typed.index, dtype=object)
+    typed["bad_party_field"] = pd.Series(bad, index=typed.index, dtype=object)
+    content = typed[[c.name for c in FEED.columns]].map(str).agg("|".join, axis=1)
+    variants = content.groupby([typed["file_name"], typed["event_id"]]).transform("nunique")
+    typed["event_id_conflict"] = (variants > 1).astype(object)
+
+
+def _as_party_list(cell: str) -> str | None:
+    """The parties as a JSON list; None when the cell is not one party or a list of them."""
+    parties = json.loads(cell)
+    if isinstance(parties, dict):
+        parties = [parties]
+    if not isinstance(parties, list) or not all(
+        isinstance(p, dict) and str(p.get("name") or "").strip() for p in parties
+    ):
+        return None
+    return json.dumps(parties, ensure_ascii=False)

@@ -30,9 +30,16 @@ grant select on all tables in schema raw, checked, quarantine, audit to steward;
 grant insert on all tables in schema checked to steward;
 grant update on raw.batch_ledger, quarantine.held_row to steward;
 
--- county analysts look up their own county (row security on the marts uses this table).
+-- county analysts look up their own county (row security on the marts uses this table),
+-- and see only their own login row: not the other logins and their counties.
 grant usage on schema access to county_analyst;
 grant select on access.county_login to county_analyst;
+alter table access.county_login enable row level security;
+drop policy if exists own_login on access.county_login;
+create policy own_login on access.county_login for select to county_analyst
+    using (login_name = current_user);
+drop policy if exists every_login on access.county_login;
+create policy every_login on access.county_login for select to transformer using (true);
 
 -- exporter: reads the marts (granted by dbt), which files fed them, and records its versions.
 grant usage on schema raw, audit to exporter;
