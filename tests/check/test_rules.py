@@ -155,6 +155,10 @@ CASES = {
         "settled_after_disbursement": {"settled_on": "2024-05-31"},
         "compensation_not_negative": {"compensation_claimed": D("-1")},
         "compensation_within_principal": {"compensation_claimed": D("500.01")},
+        "individual_allowed_by_product": {
+            "borrower_type": "个人",
+            "borrower_id_no": "11010519491231002X",
+        },  # 知识产权质押贷 is not lent to persons (人才贷 is)
         "within_product_ceiling": {
             "product": "天府科创贷",
             "principal": D("1000.01"),

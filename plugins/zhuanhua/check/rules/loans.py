@@ -122,6 +122,19 @@ def rules() -> list[Rule]:
             "warn",
         ),
         Rule(
+            "loans.individual_allowed_by_product",
+            "product",
+            "a loan to a person (个人) under a product not lent to individuals "
+            "(loan_products.csv, domain.md §8): for review (warning)",
+            gxe.ExpectColumnValuesToBeInSet(
+                column="product_lends_to_individuals",
+                value_set=[True],
+                row_condition='borrower_type == "个人"',
+                condition_parser="pandas",
+            ),
+            "warn",
+        ),
+        Rule(
             "loans.term_within_a_year",
             "matures_on",
             "term beyond one year for 天府科创贷 (in principle ≤ 1 year): for review (warning)",
@@ -146,6 +159,14 @@ def derive(typed: pd.DataFrame) -> None:
     typed["pledged_patents"] = canonical_patent_lists(typed["pledged_patents"])
     typed["unknown_qualification"] = typed["qualifications"].map(
         lambda cell: first_bad_item(cell, qualifications.__contains__), na_action="ignore"
+    )
+    to_individuals = {
+        row["product"]
+        for row in codes.table("loan_products")
+        if row["lends_to_individuals"] == "true"
+    }
+    typed["product_lends_to_individuals"] = typed["product"].map(
+        lambda product: product in to_individuals, na_action="ignore"
     )
     typed["product_ceiling"] = [
         _ceiling(product, disbursed) if product and disbursed else None
