@@ -59,3 +59,13 @@ def test_distinct_counts_count_each_key_once_and_other_tables_are_ignored():
     assert table.cell("甲", FIRMS) == D(2)
     assert table.cell("甲", COUNT) == D(0)
     assert table.rows()[0][0] == "甲"
+
+
+def test_table_4_lists_the_reporting_groups_in_the_order_of_domain_md_5():
+    from zhuanhua.export.specs import table_specs
+
+    [table_4] = [spec for spec in table_specs("510500") if spec.name == "表4"]
+    assert table_4.rows == (
+        *("机关法人", "其他事业法人", "科研机构", "高等院校", "医疗卫生机构"),
+        *("社团法人", "企业法人", "自然人", "其他", TOTAL),
+    )
