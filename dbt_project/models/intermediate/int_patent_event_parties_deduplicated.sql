@@ -17,12 +17,22 @@ event_parties as (
 
 final as (
 
-    select event_parties.*
-    from event_parties
-    inner join events
-        on
-            event_parties.batch_id = events.batch_id
-            and event_parties.row_no = events.row_no
+    select
+        parties.batch_id,
+        parties.row_no,
+        parties.event_id,
+        parties.application_no,
+        parties.event_code,
+        parties.effective_date,
+        parties.party_role,
+        parties.party_order,
+        parties.party_name,
+        parties.party_uscc,
+        parties.party_division,
+        parties.party_person_key
+    from events
+    inner join event_parties as parties
+        on parties.batch_id = events.batch_id and parties.row_no = events.row_no
 
 )
 
