@@ -28,6 +28,12 @@ groups as (
 
 ),
 
+uscc_kinds as (
+
+    select * from {{ ref('uscc_kinds') }}
+
+),
+
 keyed as (
 
     select
@@ -88,13 +94,12 @@ classified as (
         coalesce(
             nature.reporting_group,
             case
-                when left(s.uscc, 1) = '9' then '企业法人'
+                -- market registrations: 91 企业, 92 个体工商户, 93 农民专业合作社
+                when left(s.uscc, 1) = '9' then kind.reporting_group
                 when n.normalised_name ~ '(大学|学院)$' then '高等院校'
                 when n.normalised_name ~ '(研究院|研究所|科学院)$' then '科研机构'
                 when n.normalised_name ~ '医院$' then '医疗卫生机构'
-                when left(s.uscc, 2) = '11' then '机关法人'
-                when left(s.uscc, 2) = '12' then '其他事业法人'
-                when left(s.uscc, 1) = '5' then '社团法人'
+                when kind.reporting_group is not null then kind.reporting_group
                 when n.normalised_name ~ '公司$' then '企业法人'
                 else '其他'
             end
@@ -107,6 +112,7 @@ classified as (
     inner join latest_names as n on n.organization_key = s.organization_key
     left join latest_divisions as d on d.organization_key = s.organization_key
     left join natures as nature on nature.nature_code = s.nature_code
+    left join uscc_kinds as kind on kind.uscc_prefix = left(s.uscc, 2)
 
 ),
 
