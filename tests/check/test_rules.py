@@ -19,6 +19,21 @@ GX_STATE = load_settings().gx_state  # the suite's own home (conftest)
 USCC = "91350100M000100Y43"  # the example of GB 32100-2015
 UNIVERSITY = "12510000MB0000000X"
 
+
+def _id_passing_the_uscc_check() -> str:
+    """A valid resident ID number that also passes the USCC check character."""
+    from zhuanhua.domain.identifiers import resident_id_check_char, uscc_is_valid
+
+    for serial in range(1000):
+        body = f"51050419900101{serial:03d}"
+        number = body + resident_id_check_char(body)
+        if uscc_is_valid(number):
+            return number
+    raise AssertionError("none in 1000")
+
+
+ID_AS_USCC = _id_passing_the_uscc_check()
+
 BASE = {
     "contracts": {
         "registration_no": "2024510500000001",
@@ -118,6 +133,9 @@ CASES = {
         "ip_type_required": {"ip_type": None},
         "seller_uscc_valid_uscc": {"seller_uscc": "91350100M000100Y4Z"},
         "buyer_uscc_valid_uscc": {"buyer_uscc": "91350100M000100Y44"},
+        # a person's ID in a code column, even one that passes the USCC check (1 in 31)
+        "seller_uscc_not_an_identity_number": {"seller_uscc": ID_AS_USCC},
+        "buyer_uscc_not_an_identity_number": {"buyer_uscc": "11010519491231002X"},
         "foreign_buyer": {"buyer_country": "HK", "buyer_division": None, "buyer_uscc": None},
         "seller_outside_city": {"seller_division": "510104"},
         "very_large_amount": {"contract_amount": D("10000"), "technology_amount": D("9000")},

@@ -14,7 +14,7 @@ from zhuanhua.check.expectations import (
 from zhuanhua.check.suite import Rule, Severity
 from zhuanhua.domain import codes
 from zhuanhua.domain.feeds import Feed
-from zhuanhua.domain.identifiers import canonical_patent_no
+from zhuanhua.domain.identifiers import canonical_patent_no, resident_id_is_valid
 from zhuanhua.errors import BadPatentNumber
 
 
@@ -108,6 +108,26 @@ def valid_uscc(feed: Feed, column: str, condition: str | None = None) -> Rule:
         f"{header} is not a valid unified social credit code (check character)",
         ExpectColumnValuesToBeValidUscc(column=column, **kwargs),
     )
+
+
+def not_an_identity_number(feed: Feed, column: str) -> Rule:
+    """A person's identity number typed into a code column: its own rejection, so it never
+    passes as a code (one in 31 passes the USCC check) and reaches a table in clear."""
+    header = feed.column(column).header
+    return Rule(
+        f"{feed.name}.{column}_not_an_identity_number",
+        column,
+        f"{header} holds a resident identity number, not an organisation's code (personal data)",
+        gxe.ExpectColumnValuesToBeInSet(column=f"{column}_is_identity_number", value_set=[False]),
+    )
+
+
+def flag_identity_numbers(typed: pd.DataFrame, *columns: str) -> None:
+    """The helper columns of `not_an_identity_number`: does the cell read as a resident ID?"""
+    for column in columns:
+        typed[f"{column}_is_identity_number"] = typed[column].map(
+            resident_id_is_valid, na_action="ignore"
+        )
 
 
 def valid_resident_id(feed: Feed, column: str, condition: str) -> Rule:

@@ -9,11 +9,13 @@ import psycopg
 from zhuanhua.check.rules.common import (
     canonical_patent_lists,
     first_bad_item,
+    flag_identity_numbers,
     known_division,
     matches,
     no_bad_item,
     not_after,
     not_after_business_date,
+    not_an_identity_number,
     one_of,
     positive,
     required,
@@ -96,6 +98,8 @@ def rules(region: str) -> list[Rule]:
         ),
         valid_uscc(FEED, "seller_uscc"),
         valid_uscc(FEED, "buyer_uscc"),
+        not_an_identity_number(FEED, "seller_uscc"),
+        not_an_identity_number(FEED, "buyer_uscc"),
         Rule(
             "contracts.foreign_buyer",
             "buyer_country",
@@ -182,6 +186,7 @@ def derive(typed: pd.DataFrame, conn: psycopg.Connection | None) -> None:
         ).fetchone()
         threshold = threshold if count >= TOP_PERCENT_MIN_HISTORY else None
     typed["top_percent_threshold"] = threshold
+    flag_identity_numbers(typed, "seller_uscc", "buyer_uscc")
     typed["bad_related_patent"] = typed["related_patents"].map(
         lambda cell: first_bad_item(cell, patent_no_is_valid), na_action="ignore"
     )
