@@ -68,3 +68,7 @@ class ExportRefused(ZhuanhuaError):
 
 class RunFailed(ZhuanhuaError, RuntimeError):
     """A DAG run ended in a state other than success."""
+
+
+class StackRunning(ConfigError):
+    """`zhuanhua stack up` on a folder whose stack is still running."""

@@ -325,3 +325,11 @@ def test_a_single_party_written_as_one_object_is_a_list_of_one():
         "patent_events", rules_for("patent_events", DEFAULT_REGION), frame, GX_STATE
     )
     assert found.get(0, []) == []
+
+
+def test_helper_columns_of_a_file_without_rows():
+    """A day's events file may be empty (the service delivers one every day)."""
+    for feed in BASE:
+        frame = pd.DataFrame(columns=[*BASE[feed], "business_date", "file_name"], dtype=object)
+        derive(feed, frame)
+        assert frame.empty

@@ -100,3 +100,30 @@ def test_an_object_store_landing_area_is_read_with_its_airflow_connection(
     assert statuses == dict.fromkeys(worked_example.CONTRACTS, "loaded")
     urls = warehouse.execute("select distinct file_url from raw.batch_ledger").fetchall()
     assert all(url.startswith("s3://feeds/luzhou/contracts/") for (url,) in urls)
+
+
+def test_the_url_keeps_spaces_ipv6_hosts_and_flags_as_libpq_reads_them():
+    from types import SimpleNamespace
+
+    from psycopg.conninfo import conninfo_to_dict
+
+    from zhuanhua.ops.connections import libpq_url
+
+    connection = SimpleNamespace(
+        login="wh",
+        password="p@ss word",
+        host="::1",
+        port=5433,
+        schema="warehouse",
+        extra_dejson={"options": "-c search_path=raw", "keepalives": True, "iam": True},
+    )
+    parsed = conninfo_to_dict(libpq_url(connection))
+    assert parsed == {
+        "user": "wh",
+        "password": "p@ss word",
+        "host": "::1",
+        "port": "5433",
+        "dbname": "warehouse",
+        "options": "-c search_path=raw",
+        "keepalives": "1",
+    }

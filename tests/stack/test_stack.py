@@ -48,8 +48,10 @@ def stack(tmp_path_factory: pytest.TempPathFactory):
         yield stack
     finally:
         (folder / "timings.json").write_text(json.dumps(TIMINGS, indent=1))
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second SIGTERM must not cut it short
         stack.down()
         signal.signal(signal.SIGTERM, previous)
+        assert not stack.running(), "processes of the stack were left behind"
 
 
 def _interrupt(signum, frame):

@@ -50,6 +50,7 @@ def add_commands(verbs) -> None:
 
 def run_stack(args, settings: Settings) -> int:
     from zhuanhua.dev.stack import Stack
+    from zhuanhua.errors import StackRunning
 
     folder = settings.home / "stack"
     stack = Stack(folder, workers=args.workers, landing=folder / "landing", api_port=args.port)
@@ -57,6 +58,8 @@ def run_stack(args, settings: Settings) -> int:
         stack.down()
         print("stack stopped")
         return 0
+    if stack.running():  # refused before anything starts, so the running one is left alone
+        raise StackRunning(f"a stack is already running from {folder}: `make stack-stop` first")
     try:
         url = stack.up()
     except BaseException:

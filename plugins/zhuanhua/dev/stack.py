@@ -27,12 +27,14 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import psutil
 import yaml
 
-from zhuanhua.errors import ConfigError
+from zhuanhua.errors import ConfigError, StackRunning
 from zhuanhua.load.embedded import SUPERUSER, EmbeddedServer
 from zhuanhua.settings import PROJECT_ROOT, venv_command
 
@@ -48,6 +50,9 @@ INIT = "airflow-init"
 # The containers' own ports that become free local ones here (api-server, the log servers)
 CONTAINER_PORTS = {"redis": 6379, "airflow-apiserver": 8080, "warehouse-db": 5432}
 STOP_GRACE_SECONDS = 20
+INIT_TIMEOUT_SECONDS = 900
+
+
 IMAGE_PROJECT = "/opt/zhuanhua"  # where the Dockerfile copies the project
 
 
@@ -136,9 +141,11 @@ class Stack:
             "ZHUANHUA_ALERT_EMAIL": "",
             **(extra or {}),
         }
-        self.folder.mkdir(parents=True, exist_ok=True)
-        self.env_file.write_text("".join(f"{k}={v}\n" for k, v in values.items()))
-        self.env_file.chmod(0o600)
+        self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self.folder.chmod(0o700)  # secrets, the generated admin password and logs inside
+        handle = os.open(self.env_file, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write("".join(f"{k}={v}\n" for k, v in values.items()))
 
     def ports(self) -> dict[str, int]:
         return json.loads(self.state_file.read_text())["ports"] if self.state_file.exists() else {}
@@ -156,6 +163,7 @@ class Stack:
         env["PATH"] = os.pathsep.join(
             [str(Path(venv_command("airflow")).parent), os.environ["PATH"]]
         )
+        env |= self._tags(self._key(name, index))
         ports = self.ports()
         # what a container has to itself, a process here needs of its own: its host name
         # (which Airflow records with each task) and the ports it listens on
@@ -222,9 +230,9 @@ class Stack:
     # -- starting and stopping -----------------------------------------------------------
     def up(self, timeout: float = 300) -> str:
         """Start every service in compose's order; return the API's base URL once healthy."""
-        if any(_alive(pid) for pid in self._processes().values()):
-            raise ConfigError(f"a stack is already running from {self.folder}: stop it first")
-        self._save(processes={})
+        if self.running():
+            raise StackRunning(f"a stack is already running from {self.folder}: stop it first")
+        self._save(id=uuid.uuid4().hex, processes={})
         if not self.env_file.exists():
             self.write_env_file()
         for path in (self.logs, self.airflow_home, self.folder / "home", *self._mounts()):
@@ -258,12 +266,17 @@ class Stack:
 
     def run_init(self) -> None:
         """`airflow-init`: runs to its end, as compose's `service_completed_successfully`."""
-        with self.log_of(INIT).open("ab") as log:
-            done = subprocess.run(
-                self.service_command(INIT), env=self.service_env(INIT), stdout=log, stderr=log
-            )
-        if done.returncode:
-            raise ConfigError(f"{INIT} failed (exit {done.returncode}); see {self.log_of(INIT)}")
+        pid = self.start(INIT)
+        try:
+            returncode = psutil.Process(pid).wait(timeout=INIT_TIMEOUT_SECONDS)
+        except psutil.TimeoutExpired:
+            self.kill(INIT)
+            raise ConfigError(
+                f"{INIT} did not end within {INIT_TIMEOUT_SECONDS} s; see {self.log_of(INIT)}"
+            ) from None
+        self._forget(INIT)
+        if returncode:
+            raise ConfigError(f"{INIT} failed (exit {returncode}); see {self.log_of(INIT)}")
 
     def start(self, name: str, index: int = 1) -> int:
         key = self._key(name, index)
@@ -279,20 +292,47 @@ class Stack:
         return process.pid
 
     def kill(self, name: str, index: int = 1, how: int = signal.SIGKILL) -> None:
-        """End one service with everything it started, as a container's end would."""
+        """End one service with everything it started, as a container's end would: every
+        process carrying its tag, also those that left its session (Airflow's task runners,
+        Cosmos' dbt)."""
         key = self._key(name, index)
-        pid = self._processes().get(key)
-        if pid:
-            _end_group(pid, how)
-            self._save(processes={k: v for k, v in self._processes().items() if k != key})
+        _end(self._members(key), how)
+        self._forget(key)
 
     def down(self) -> None:
-        """Stop every process of the stack, then the databases; safe to call twice."""
-        for pid in reversed(list(self._processes().values())):
-            _end_group(pid, signal.SIGTERM)
+        """Stop every process of the stack, then the database; safe to call twice."""
+        _end(self._members(), signal.SIGTERM)
         self._save(processes={})
         if self.database.is_running():
             self.database.stop()
+
+    def running(self) -> bool:
+        return bool(self._members())
+
+    def _tags(self, key: str) -> dict[str, str]:
+        """Environment tags every process of the stack inherits, whatever session it makes."""
+        stack_id = self._state().get("id", "")
+        return {"ZHUANHUA_STACK_ID": stack_id, "ZHUANHUA_STACK_SERVICE": f"{stack_id}/{key}"}
+
+    def _members(self, key: str | None = None) -> list[psutil.Process]:
+        """The live processes tagged with this stack's id (and the service's key, if given)."""
+        stack_id = self._state().get("id")
+        if not stack_id:
+            return []
+        wanted = (
+            ("ZHUANHUA_STACK_ID", stack_id)
+            if key is None
+            else ("ZHUANHUA_STACK_SERVICE", f"{stack_id}/{key}")
+        )
+        found = []
+        for process in psutil.process_iter():
+            with contextlib.suppress(psutil.Error):
+                if process.environ().get(wanted[0]) == wanted[1]:
+                    found.append(process)
+        return found
+
+    def _forget(self, key: str) -> None:
+        self._save(processes={k: v for k, v in self._processes().items() if k != key})
 
     def wait_healthy(self, timeout: float) -> None:
         """Until the API answers and the scheduler, dag-processor and triggerer heartbeat."""
@@ -315,7 +355,7 @@ class Stack:
 
     def _check_alive(self) -> None:
         for key, pid in self._processes().items():
-            if key != "redis" and not _alive(pid):
+            if not _alive(pid):
                 raise ConfigError(f"{key} ended; its log: {self.log_of(key)}")
 
     def _start_redis(self) -> None:
@@ -327,7 +367,11 @@ class Stack:
         args += ["--appendonly", "no", "--dir", str(self.folder)]
         with self.log_of("redis").open("ab") as log:
             process = subprocess.Popen(
-                args, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+                args,
+                env={**os.environ, **self._tags("redis")},
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
         self._save(processes={**self._processes(), "redis": process.pid})
         _wait_port(port, 20, "redis")
@@ -345,13 +389,19 @@ class Stack:
         return f"{name}-{index}" if name == WORKER else name
 
     def _processes(self) -> dict[str, int]:
-        if not self.state_file.exists():
+        return self._state().get("processes", {})
+
+    def _state(self) -> dict:
+        try:
+            return json.loads(self.state_file.read_text())
+        except (FileNotFoundError, ValueError):
             return {}
-        return json.loads(self.state_file.read_text()).get("processes", {})
 
     def _save(self, **changes) -> None:
-        state = json.loads(self.state_file.read_text()) if self.state_file.exists() else {}
-        self.state_file.write_text(json.dumps(state | changes, indent=1))
+        """Written whole or not at all: an interrupted write never loses the stack's id."""
+        partial = self.state_file.with_suffix(".partial")
+        partial.write_text(json.dumps(self._state() | changes, indent=1))
+        os.replace(partial, self.state_file)
 
 
 def _free_port() -> int:
@@ -385,16 +435,15 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _end_group(pid: int, how: int) -> None:
-    """Signal the process's session (it leads one); SIGKILL what is left after the grace."""
-    try:
-        os.killpg(pid, how)
-    except ProcessLookupError:
-        return
-    deadline = time.monotonic() + (0 if how == signal.SIGKILL else STOP_GRACE_SECONDS)
-    while time.monotonic() < deadline and _alive(pid):
-        time.sleep(0.2)
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(pid, signal.SIGKILL)
-    if _alive(pid):
-        time.sleep(0.2)
+def _end(processes: list[psutil.Process], how: int) -> None:
+    """Signal them all at once; SIGKILL whatever has not ended after the grace (none for a
+    SIGKILL); reap our own children."""
+    for process in processes:
+        with contextlib.suppress(psutil.Error):
+            process.send_signal(how)
+    grace = 10 if how == signal.SIGKILL else STOP_GRACE_SECONDS
+    _, left = psutil.wait_procs(processes, timeout=grace)
+    for process in left:
+        with contextlib.suppress(psutil.Error):
+            process.kill()
+    psutil.wait_procs(left, timeout=10)

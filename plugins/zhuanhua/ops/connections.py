@@ -55,12 +55,18 @@ def libpq_url(connection) -> str:
     """An Airflow connection as a libpq URL, with its libpq extras as parameters."""
     login = quote(connection.login or "", safe="")
     secret = f":{quote(connection.password, safe='')}" if connection.password else ""
-    credentials = f"{login}{secret}@" if login else ""
+    credentials = f"{login}{secret}@" if login or secret else ""
     host = connection.host or "127.0.0.1"
+    host = f"[{host}]" if ":" in host else quote(host, safe="")  # IPv6; a socket folder
     port = f":{connection.port}" if connection.port else ""
-    extras = {k: str(v) for k, v in connection.extra_dejson.items() if k in LIBPQ_EXTRAS}
-    query = f"?{urlencode(extras)}" if extras else ""
-    return f"postgresql://{credentials}{host}{port}/{connection.schema or 'warehouse'}{query}"
+    extras = {
+        k: {True: "1", False: "0"}.get(v, v) if isinstance(v, bool) else str(v)
+        for k, v in connection.extra_dejson.items()
+        if k in LIBPQ_EXTRAS
+    }
+    query = f"?{urlencode(extras, quote_via=quote)}" if extras else ""  # a space stays a space
+    database = quote(connection.schema or "warehouse", safe="")
+    return f"postgresql://{credentials}{host}{port}/{database}{query}"
 
 
 def dbt_profile_mapping(settings: Settings):

@@ -87,7 +87,12 @@ def derive(typed: pd.DataFrame) -> None:
                 cells[i] = listed
         typed[column] = pd.Series(cells, index=typed.index, dtype=object)
     typed["bad_party_field"] = pd.Series(bad, index=typed.index, dtype=object)
-    content = typed[[c.name for c in FEED.columns]].map(str).agg("|".join, axis=1)
+    columns = typed[[c.name for c in FEED.columns]]
+    content = pd.Series(  # one text per row, also for a file without rows
+        ["|".join(map(str, row)) for row in columns.itertuples(index=False)],
+        index=typed.index,
+        dtype=object,
+    )
     variants = content.groupby([typed["file_name"], typed["event_id"]]).transform("nunique")
     typed["event_id_conflict"] = (variants > 1).astype(object)
 
