@@ -163,7 +163,6 @@ class Stack:
         env["PATH"] = os.pathsep.join(
             [str(Path(venv_command("airflow")).parent), os.environ["PATH"]]
         )
-        env |= self._tags(self._key(name, index))
         ports = self.ports()
         # what a container has to itself, a process here needs of its own: its host name
         # (which Airflow records with each task) and the ports it listens on
@@ -288,13 +287,11 @@ class Stack:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-        self._save(processes={**self._processes(), key: process.pid})
+        self._record(key, process.pid)
         return process.pid
 
     def kill(self, name: str, index: int = 1, how: int = signal.SIGKILL) -> None:
-        """End one service with everything it started, as a container's end would: every
-        process carrying its tag, also those that left its session (Airflow's task runners,
-        Cosmos' dbt)."""
+        """End one service with everything it started, as a container's end would."""
         key = self._key(name, index)
         _end(self._members(key), how)
         self._forget(key)
@@ -309,27 +306,31 @@ class Stack:
     def running(self) -> bool:
         return bool(self._members())
 
-    def _tags(self, key: str) -> dict[str, str]:
-        """Environment tags every process of the stack inherits, whatever session it makes."""
-        stack_id = self._state().get("id", "")
-        return {"ZHUANHUA_STACK_ID": stack_id, "ZHUANHUA_STACK_SERVICE": f"{stack_id}/{key}"}
+    def _record(self, key: str, pid: int) -> None:
+        started = psutil.Process(pid).create_time()
+        self._save(processes={**self._processes(), key: {"pid": pid, "started": started}})
 
     def _members(self, key: str | None = None) -> list[psutil.Process]:
-        """The live processes tagged with this stack's id (and the service's key, if given)."""
-        stack_id = self._state().get("id")
-        if not stack_id:
-            return []
-        wanted = (
-            ("ZHUANHUA_STACK_ID", stack_id)
-            if key is None
-            else ("ZHUANHUA_STACK_SERVICE", f"{stack_id}/{key}")
-        )
-        found = []
-        for process in psutil.process_iter():
+        """Every live process of the service (or of the stack): its leader, the leader's
+        descendants, and whatever still runs in its session (a worker's tasks after the worker
+        died). Airflow's task runners leave the process group and Cosmos' dbt the session, so
+        neither a group signal nor the environment (process titles overwrite it) finds all.
+        Start times tell a recorded process from a later one with the same pid."""
+        records = [r for k, r in self._processes().items() if key in (None, k)]
+        found: dict[int, psutil.Process] = {}
+        for record in records:
             with contextlib.suppress(psutil.Error):
-                if process.environ().get(wanted[0]) == wanted[1]:
-                    found.append(process)
-        return found
+                leader = psutil.Process(record["pid"])
+                if abs(leader.create_time() - record["started"]) < 1:
+                    found |= {p.pid: p for p in [leader, *leader.children(recursive=True)]}
+        sessions = {r["pid"]: r["started"] for r in records}
+        for process in psutil.process_iter(["create_time"]):
+            with contextlib.suppress(psutil.Error, OSError):
+                session = os.getsid(process.pid)
+                if session in sessions and process.info["create_time"] >= sessions[session] - 1:
+                    found[process.pid] = process
+        found.pop(os.getpid(), None)
+        return list(found.values())
 
     def _forget(self, key: str) -> None:
         self._save(processes={k: v for k, v in self._processes().items() if k != key})
@@ -354,8 +355,8 @@ class Stack:
         raise ConfigError(f"the stack was not healthy after {timeout:.0f} s: {last}")
 
     def _check_alive(self) -> None:
-        for key, pid in self._processes().items():
-            if not _alive(pid):
+        for key, record in self._processes().items():
+            if not _alive(record["pid"]):
                 raise ConfigError(f"{key} ended; its log: {self.log_of(key)}")
 
     def _start_redis(self) -> None:
@@ -368,12 +369,11 @@ class Stack:
         with self.log_of("redis").open("ab") as log:
             process = subprocess.Popen(
                 args,
-                env={**os.environ, **self._tags("redis")},
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-        self._save(processes={**self._processes(), "redis": process.pid})
+        self._record("redis", process.pid)
         _wait_port(port, 20, "redis")
 
     def _choose_ports(self, postgres: int) -> dict[str, int]:
@@ -388,7 +388,7 @@ class Stack:
     def _key(name: str, index: int) -> str:
         return f"{name}-{index}" if name == WORKER else name
 
-    def _processes(self) -> dict[str, int]:
+    def _processes(self) -> dict[str, dict]:
         return self._state().get("processes", {})
 
     def _state(self) -> dict:
