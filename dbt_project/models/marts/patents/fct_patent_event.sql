@@ -3,16 +3,17 @@
     unique_key='event_id',
     incremental_strategy='delete+insert',
     on_schema_change='fail',
-    post_hook="{{ delete_vanished_rows(ref('stg_patents__legal_events')) }}"
+    post_hook="{{ delete_vanished_rows(ref('int_patent_events_deduplicated')) }}"
 ) }}
--- One row per patent legal event (the latest delivery of each event id). Built
--- incrementally: only event ids with newly checked or replaced rows are rebuilt.
+-- One row per patent legal event (its latest delivery, chosen once in
+-- int_patent_events_deduplicated). Built incrementally: only event ids whose chosen delivery
+-- is newly checked or was replaced are rebuilt.
 
 with
 
 events as (
 
-    select * from {{ ref('stg_patents__legal_events') }}
+    select * from {{ ref('int_patent_events_deduplicated') }}
 
 ),
 
@@ -29,21 +30,6 @@ event_codes as (
 
     ),
 {% endif %}
-
-ranked as (
-
-    select
-        *,
-        row_number() over (
-            partition by event_id
-            order by business_date desc, batch_id desc, row_no desc
-        ) as recency
-    from events
-    {% if is_incremental() %}
-        where event_id in (select to_rebuild.event_id from to_rebuild)
-    {% endif %}
-
-),
 
 final as (
 
@@ -63,9 +49,11 @@ final as (
         e.batch_id,
         e.row_no,
         e.checked_at
-    from ranked as e
+    from events as e
     left join event_codes as c on c.event_code = e.event_code
-    where e.recency = 1
+    {% if is_incremental() %}
+        where e.event_id in (select to_rebuild.event_id from to_rebuild)
+    {% endif %}
 
 )
 
