@@ -72,3 +72,7 @@ class RunFailed(ZhuanhuaError, RuntimeError):
 
 class StackRunning(ConfigError):
     """`zhuanhua stack up` on a folder whose stack is still running."""
+
+
+class BadCodeList(UsageError):
+    """A code list given to `zhuanhua codes update` that cannot be read as one."""

@@ -125,8 +125,11 @@ CASES = {
         "ip_type_known": {"ip_type": "商标"},
         "seller_nature_known": {"seller_nature": "999"},
         "buyer_nature_known": {"buyer_nature": "050"},
-        "seller_division_known": {"seller_division": "510523"},  # 泸州 has no 510523
+        "seller_division_known": {"seller_division": "510599"},  # never a code
         "buyer_division_known": {"buyer_division": "51052X"},
+        # 郫县 became 郫都区 510117 in 2016: its old code in a 2024 contract is out of date
+        "seller_division_valid_on_date": {"seller_division": "510124"},
+        "buyer_division_valid_on_date": {"buyer_division": "511521"},  # 宜宾县 until 2018
         "seller_uscc_required": {"seller_uscc": None},
         "buyer_uscc_required": {"buyer_uscc": None},
         "buyer_division_required": {"buyer_division": None},
@@ -159,6 +162,7 @@ CASES = {
         "guarantee_known": {"guarantee": "担保"},
         "status_known": {"status": "核销"},
         "borrower_division_known": {"borrower_division": "519999"},
+        "borrower_division_valid_on_date": {"borrower_division": "513425"},  # 会理县 until 2021
         "borrower_id_no_valid_uscc": {"borrower_id_no": "91350100M000100Y4Z"},
         "borrower_id_no_valid_resident_id": {
             "borrower_type": "个人",
@@ -333,3 +337,36 @@ def test_helper_columns_of_a_file_without_rows():
         frame = pd.DataFrame(columns=[*BASE[feed], "business_date", "file_name"], dtype=object)
         derive(feed, frame)
         assert frame.empty
+
+
+@pytest.mark.parametrize(
+    ("division", "signed", "registered", "passes"),
+    [
+        ("510124", "2015-03-01", "2015-03-20", True),  # 郫县 while it existed
+        ("510124", "2016-11-01", "2016-12-01", True),  # its last year: both codes hold
+        ("510117", "2016-11-01", "2016-12-01", True),  # 郫都区 from its first year
+        ("510117", "2015-03-01", "2015-03-20", False),  # before 郫都区 was created
+        ("510124", "2017-12-20", "2018-01-05", False),  # after 郫县 was abolished
+        ("511504", "2018-12-20", "2019-01-05", True),  # 叙州区 (2018-)
+        (
+            "510118",
+            "2019-12-20",
+            "2020-01-05",
+            True,
+        ),  # 新津区, signed under 新津县, registered after
+        ("513402", "2024-05-20", "2024-06-03", True),  # 会理市 (2021-)
+    ],
+)
+def test_a_division_code_is_checked_as_of_the_record_date(division, signed, registered, passes):
+    row = {**BASE["contracts"], "seller_division": division}
+    row |= {"signing_date": signed, "valid_from": signed, "registration_date": registered}
+    row |= {"valid_to": "2030-01-01"}
+    frame = pd.DataFrame([row], dtype=object)
+    frame["business_date"], frame["file_name"] = registered, "a"
+    derive("contracts", frame)
+    found = checks.validate("contracts", rules_for("contracts", DEFAULT_REGION), frame, GX_STATE)
+    failed = {f.rule for f in found.get(0, [])} & {
+        "contracts.seller_division_known",
+        "contracts.seller_division_valid_on_date",
+    }
+    assert failed == (set() if passes else {"contracts.seller_division_valid_on_date"})

@@ -88,7 +88,11 @@ final as (
         on t.contract_type = c.contract_type and t.contract_subtype = c.contract_subtype
     left join natures as sn on sn.nature_code = c.seller_nature
     left join natures as bn on bn.nature_code = c.buyer_nature
-    left join divisions as sd on sd.division_code = c.seller_division
+    -- the stretch of the code when the contract was registered (stretches never overlap)
+    left join divisions as sd
+        on sd.division_code = c.seller_division
+        and extract(year from c.original_registration_date)
+        between coalesce(sd.valid_from, 0) and coalesce(sd.valid_to, 9999)
     left join flows as f
         on f.buyer_scope = {{ buyer_scope('c.buyer_country', 'c.buyer_division') }}
     left join organizations as so

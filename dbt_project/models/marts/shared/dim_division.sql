@@ -1,11 +1,21 @@
--- One row per GB/T 2260 division, with its parents, whether it is in the deployment's city,
--- and the development zones it hosts (zones have no code of their own, domain.md §1).
+-- One row per GB/T 2260 division code, under its latest name and with the years it was
+-- valid, its parents, whether it is in the deployment's city, and the development zones it
+-- hosts (zones have no code of their own, domain.md §1). A code reused after a gap shows its
+-- latest stretch; the seed keeps every stretch.
 
 with
 
-divisions as (
+stretches as (
 
     select * from {{ ref('divisions') }}
+
+),
+
+divisions as (
+
+    select distinct on (division_code) *
+    from stretches
+    order by division_code asc, valid_from desc nulls last
 
 ),
 
@@ -32,6 +42,9 @@ final as (
         d.division_name,
         d.level as division_level,
         d.parent_code,
+        d.valid_from,
+        d.valid_to,
+        d.valid_to is null as is_current,
         case d.level
             when 'province' then d.division_code
             when 'city' then d.parent_code

@@ -153,11 +153,42 @@ def unique_in_file(feed: Feed, columns: tuple[str, ...]) -> Rule:
     )
 
 
-def known_division(feed: Feed, column: str) -> Rule:
-    """A real GB/T 2260 code, of anywhere in China: counterparties are not only local."""
-    return one_of(
-        feed, column, codes.values("divisions", "division_code"), "a division code of GB/T 2260"
-    )
+def known_division(feed: Feed, column: str, *dates: str) -> list[Rule]:
+    """A real GB/T 2260 code, of anywhere in China (counterparties are not only local), and
+    one valid when the record was made: in the year of any of `dates` (see `flag_dated`)."""
+    header = feed.column(column).header
+    when = " or ".join(feed.column(d).header for d in dates)
+    return [
+        one_of(
+            feed,
+            column,
+            codes.values("divisions", "division_code"),
+            "a division code of GB/T 2260",
+        ),
+        Rule(
+            f"{feed.name}.{column}_valid_on_date",
+            column,
+            f"{header} was not a valid division code in the year of {when} "
+            "(codes are created and abolished: divisions.csv has each code's years)",
+            gxe.ExpectColumnValuesToBeNull(column=f"{column}_out_of_period"),
+        ),
+    ]
+
+
+def flag_dated_divisions(typed: pd.DataFrame, column: str, *dates: str) -> None:
+    """`<column>_out_of_period`: for a known code valid in none of the years of `dates`
+    (ISO date texts), the years it was valid; else None."""
+    years = [[_year(cell) for cell in typed[d]] for d in dates]  # not .map: NaN makes floats
+    flags = []
+    for code, *row_years in zip(typed[column], *years, strict=True):
+        known = [y for y in row_years if y is not None]
+        reasons = [codes.division_out_of_period(code, y) for y in known] if known else []
+        flags.append(reasons[0] if reasons and all(reasons) else None)
+    typed[f"{column}_out_of_period"] = pd.Series(flags, index=typed.index, dtype=object)
+
+
+def _year(text) -> int | None:
+    return int(text[:4]) if isinstance(text, str) and text[:4].isdigit() else None
 
 
 LIST_SEPARATORS = r"[;；,、]"

@@ -9,6 +9,7 @@ import psycopg
 from zhuanhua.check.rules.common import (
     canonical_patent_lists,
     first_bad_item,
+    flag_dated_divisions,
     flag_identity_numbers,
     known_division,
     matches,
@@ -27,6 +28,9 @@ from zhuanhua.check.suite import Rule
 from zhuanhua.domain import codes
 from zhuanhua.domain.feeds import CONTRACTS as FEED
 from zhuanhua.domain.identifiers import patent_no_is_valid
+
+# a party's code is the one valid when the contract was signed or when it was registered
+CONTRACT_DATES = ("signing_date", "registration_date")
 
 
 def rules(region: str) -> list[Rule]:
@@ -75,8 +79,8 @@ def rules(region: str) -> list[Rule]:
         one_of(FEED, "ip_type", codes.values("ip_types", "ip_type"), "a known IP type"),
         one_of(FEED, "seller_nature", natures, "a code of the party-nature table"),
         one_of(FEED, "buyer_nature", natures, "a code of the party-nature table"),
-        known_division(FEED, "seller_division"),
-        known_division(FEED, "buyer_division"),
+        *known_division(FEED, "seller_division", *CONTRACT_DATES),
+        *known_division(FEED, "buyer_division", *CONTRACT_DATES),
         required_when(
             FEED,
             "seller_uscc",
@@ -187,6 +191,8 @@ def derive(typed: pd.DataFrame, conn: psycopg.Connection | None) -> None:
         threshold = threshold if count >= TOP_PERCENT_MIN_HISTORY else None
     typed["top_percent_threshold"] = threshold
     flag_identity_numbers(typed, "seller_uscc", "buyer_uscc")
+    flag_dated_divisions(typed, "seller_division", *CONTRACT_DATES)
+    flag_dated_divisions(typed, "buyer_division", *CONTRACT_DATES)
     typed["bad_related_patent"] = typed["related_patents"].map(
         lambda cell: first_bad_item(cell, patent_no_is_valid), na_action="ignore"
     )

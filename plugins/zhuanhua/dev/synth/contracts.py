@@ -180,7 +180,7 @@ def _inject(row: dict, defect: str) -> dict:
     elif defect == "bad_registration_no":
         row["合同登记号"] = row["合同登记号"][:-1]
     elif defect == "unknown_seller_division":
-        row["卖方行政区划"] = "510523"  # 泸州 has no 510523 (domain.md §1)
+        row["卖方行政区划"] = "510599"  # never a code (510523 纳溪县 ended in 1995)
     elif defect == "bad_seller_uscc":
         row["卖方统一社会信用代码"] = with_wrong_check_char(row["卖方统一社会信用代码"])
     return row
