@@ -11,6 +11,7 @@ import pandas as pd
 from zhuanhua.check.rules.common import (
     canonical_patent_lists,
     first_bad_item,
+    flag_dated_divisions,
     known_division,
     no_bad_item,
     not_after,
@@ -37,7 +38,7 @@ def rules() -> list[Rule]:
         one_of(FEED, "borrower_type", codes.code_list("borrower_type"), "企业 or 个人"),
         one_of(FEED, "guarantee", codes.code_list("guarantee"), "信用, 保证, 抵押, 质押 or 组合"),
         one_of(FEED, "status", codes.code_list("loan_status"), "正常, 关注, 逾期, 不良 or 结清"),
-        known_division(FEED, "borrower_division"),
+        *known_division(FEED, "borrower_division", "disbursed_on"),
         valid_uscc(FEED, "borrower_id_no", condition='borrower_type == "企业"'),
         valid_resident_id(FEED, "borrower_id_no", condition='borrower_type == "个人"'),
         required_when(
@@ -112,7 +113,8 @@ def rules() -> list[Rule]:
         Rule(
             "loans.within_product_ceiling",
             "principal",
-            "贷款金额 above the product's ceiling for its disbursement date: for review (warning)",
+            "贷款金额 above the product's ceiling for its disbursement date: for review (warning; "
+            "the enterprise's total per year is checked in the warehouse, fct_tech_loan)",
             gxe.ExpectColumnPairValuesAToBeGreaterThanB(
                 column_A="product_ceiling",
                 column_B="principal",
@@ -168,6 +170,7 @@ def derive(typed: pd.DataFrame) -> None:
     typed["product_lends_to_individuals"] = typed["product"].map(
         lambda product: product in to_individuals, na_action="ignore"
     )
+    flag_dated_divisions(typed, "borrower_division", "disbursed_on")
     typed["product_ceiling"] = [
         _ceiling(product, disbursed) if product and disbursed else None
         for product, disbursed in zip(typed["product"], typed["disbursed_on"], strict=True)
