@@ -54,3 +54,15 @@ def test_a_contract_chain_counts_its_output_in_table_10_only_and_names_the_chain
     assert ("表10", CHAIN_STAGES[0], "件数") in cells(parts)
     assert {p.record for p in parts} == {"转化链 event:E1:org-1"}
     assert all(p.note.startswith("合同 2024510500000201 许可") for p in parts)
+
+
+def test_a_cancelled_contract_transfer_leaves_only_the_periods_after_its_cancellation():
+    """A 注销 in 2025 must not rewrite 2024: the transfer counts in 2024 (and in a v2 of 2024
+    exported after the 注销), as table 1 counts the contract, and from 2025 on it is gone."""
+    cancelled = {**CHAIN, "chain_origin": "contract", "registration_no": "2024510500000301"}
+    cancelled |= {"cancelled_on": date(2025, 2, 1)}
+    year_2024 = cells(_chain_contributions(cancelled, parse_period("2024")))
+    assert year_2024[("表10", CHAIN_STAGES[1], "件数")] == 1
+    assert _chain_contributions(cancelled, parse_period("2025")) == []
+    in_march = {**cancelled, "cancelled_on": date(2024, 3, 20)}  # cancelled within the month
+    assert _chain_contributions(in_march, parse_period("202403")) == []

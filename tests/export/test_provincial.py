@@ -26,19 +26,22 @@ from zhuanhua.export.files import read_csv, sha256
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "export"
 TABLES = [f"表{n}" for n in range(1, 11)]
 YEAR_WAIVER = ("--waive", "2024-08-15", "--reason", "专利数据服务与泸州银行当日未报送，已书面确认")
+# the example delivers two days of 2023: growth needs the rest of its base year waived
+BASE_WAIVER = ("--waive", "2023-01-01..2023-12-31")
 # Worked out by hand from the example; the golden files must agree (and they do).
 HAND_FIGURES = {
     # 202403: 202, 203, 204, 205 (its 注销 of 04-10 is after the month); 206 cancelled 03-28.
-    # 10.005 + 20.005 + 5 + 8 = 43.01; base 202303: one contract of 50 / 40.
+    # 10.005 + 20.005 + 5 + 8 = 43.01; base 202303 holds one contract of 50 / 40, but only
+    # two days of 2023 were ever delivered: no growth against an incomplete base.
     "202403": {
-        "表1": ["合计", "4", "300.0", "43.01", "-14.0", "43.01", "7.5"],
+        "表1": ["合计", "4", "", "43.01", "", "43.01", ""],
         "表10": ["转移", "2", "30.01"],
     },  # 10.005 + 20.005, rounded once (not 30.02)
     # 2024Q1: + 201 (200 / 150) and 207 at its 变更's 44 / 42; 205 still counts (cancelled
-    # after 03-31): 287.01 / 235.01 against 50 / 40 → 474.0 % and 487.5 % (487.525).
-    "2024Q1": {"表1": ["合计", "6", "500.0", "287.01", "474.0", "235.01", "487.5"]},
+    # after 03-31): 287.01 / 235.01; base 2023Q1 incomplete (as 202403): no growth.
+    "2024Q1": {"表1": ["合计", "6", "", "287.01", "", "235.01", ""]},
     # 2024: 201, 202, 203, 204, 207, 208 (205 cancelled within the year): 339.01 / 287.01
-    # against 2023's 75 / 65 → 200.0, 352.0, 341.6 (341.55 half up).
+    # against 2023's 75 / 65, its missing days waived → 200.0, 352.0, 341.6 (341.55 half up).
     "2024": {
         "表1": ["合计", "6", "200.0", "339.01", "352.0", "287.01", "341.6"],
         "表8": ["合计", "4", "1050.00", "2"],
@@ -65,7 +68,8 @@ def folder_bytes(out: Path) -> dict[str, bytes]:
 
 
 @pytest.mark.parametrize(
-    ("period", "args"), [("202403", ()), ("2024Q1", ()), ("2024", YEAR_WAIVER)]
+    ("period", "args"),
+    [("202403", ()), ("2024Q1", ()), ("2024", (*BASE_WAIVER, *YEAR_WAIVER))],
 )
 def test_exports_equal_the_golden_files(example, period, args):
     tmp_path = example[1] / period  # kept: the personal-data scan reads every export
@@ -123,6 +127,16 @@ def _manifest_describes(out: Path, stem: str, period: str) -> None:
     table1 = next(t for t in manifest["tables"] if t["table"] == "表1")
     assert table1["totals"]["合同数（项）"] == HAND_FIGURES[period]["表1"][1]
     assert {s["file"] for s in manifest["sources"]} >= {f"contracts_{period[:4]}1231.csv"}
+    growth = manifest["growth"]
+    assert growth["computed"] == (period == "2024")  # only 2024 waives its base's missing days
+    if not growth["computed"]:
+        assert growth["reason"].startswith(f"同比为空：基期 {int(period[:4]) - 1}")
+    table5 = next(t for t in manifest["tables"] if t["table"] == "表5")
+    assert table5["rows"] == 8 and set(table5["in_total_only"]["figures"]) == {
+        "合同数（项）",
+        "合同成交额（万元）",
+        "技术交易额（万元）",
+    }
 
 
 def test_reexporting_unchanged_data_writes_nothing(example, tmp_path):
@@ -169,8 +183,8 @@ def test_a_table_that_does_not_reconcile_stops_the_export(example, tmp_path, mon
     from zhuanhua.export import provincial
     from zhuanhua.export.specs import table_specs
 
-    def without_persons(city):  # a code table that lost a row: 自然人 sellers fall out
-        specs = table_specs(city)
+    def without_persons(city, year):  # a code table that lost a row: 自然人 sellers fall out
+        specs = table_specs(city, year)
         four = specs[3]
         rows = tuple(r for r in four.rows if r != "自然人")
         return (*specs[:3], dataclasses.replace(four, rows=rows, summed_rows=rows[:-1]), *specs[4:])

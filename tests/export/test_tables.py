@@ -69,3 +69,27 @@ def test_table_4_lists_the_reporting_groups_in_the_order_of_domain_md_5():
         *("机关法人", "其他事业法人", "科研机构", "高等院校", "医疗卫生机构"),
         *("社团法人", "企业法人", "自然人", "其他", TOTAL),
     )
+
+
+def test_table_5_lists_exactly_the_period_counties_and_the_total():
+    """provincial-feed.md: the city's county-level divisions and 合计, no other row; the
+    counties are those valid in the period (成都: 郫县 until 2016, then 郫都区)."""
+    from zhuanhua.export.specs import OUTSIDE_COUNTIES, table_specs
+
+    def table_5(city, year=None):
+        return next(spec for spec in table_specs(city, year) if spec.name == "表5")
+
+    luzhou = table_5("510500", 2024)
+    assert luzhou.rows == (
+        "江阳区",
+        "纳溪区",
+        "龙马潭区",
+        "泸县",
+        "合江县",
+        "叙永县",
+        "古蔺县",
+        TOTAL,
+    )
+    assert OUTSIDE_COUNTIES not in luzhou.rows and luzhou.unlisted == OUTSIDE_COUNTIES
+    assert "郫县" in table_5("510100", 2015).rows and "郫都区" not in table_5("510100", 2015).rows
+    assert "郫都区" in table_5("510100", 2024).rows and "新津区" in table_5("510100", 2024).rows

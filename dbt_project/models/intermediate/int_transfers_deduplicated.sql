@@ -1,10 +1,13 @@
 -- One row per transfer (domain.md §11): an event and a contract about the same patent, of
 -- the same kind, to the same receiving party, from the same giving party (where both name
 -- it), within the matching window (var transfer_match_window_days) of each other are one
--- transfer. Each event pairs with at most one contract and the other way round: the nearest
--- in time, then the earliest.
+-- transfer. Pairs are matched nearest first: each event and each contract is used once, and
+-- a pair is taken unless a nearer one already used its event or its contract (events on day
+-- 0 and 100, contracts on day 50 and 200: 0–50 and 100–200, two transfers, not three).
+-- A contract keeps its 注销 date (cancelled_on): a transfer only a contract states counts in
+-- the periods before it; one a CNIPA event states stands.
 
-with
+with recursive
 
 statements as (
 
@@ -32,19 +35,22 @@ contracts as (
 
 candidate_pairs as (
 
+    -- every event and contract that could be one transfer, numbered per patent, kind and
+    -- receiving party in the order the matching takes them: nearest first, then earliest
     select
         e.statement_id as event_id,
         c.statement_id as registration_no,
         e.application_no,
+        e.transfer_kind,
         e.to_party,
         row_number() over (
-            partition by e.statement_id, e.to_party
-            order by abs(c.transfer_date - e.transfer_date), c.transfer_date, c.statement_id
-        ) as rank_for_event,
-        row_number() over (
-            partition by c.statement_id, c.application_no, c.to_party
-            order by abs(c.transfer_date - e.transfer_date), e.transfer_date, e.statement_id
-        ) as rank_for_contract
+            partition by e.application_no, e.transfer_kind, e.to_party
+            order by
+                abs(c.transfer_date - e.transfer_date),
+                least(c.transfer_date, e.transfer_date),
+                e.statement_id,
+                c.statement_id
+        ) as step
     from events as e
     inner join contracts as c
         on c.application_no = e.application_no
@@ -55,10 +61,54 @@ candidate_pairs as (
 
 ),
 
+matching as (
+
+    -- one step per candidate pair: taken unless its event or its contract is already used
+    select
+        application_no,
+        transfer_kind,
+        to_party,
+        step,
+        event_id,
+        registration_no,
+        true as is_taken,
+        array[event_id] as used_events,
+        array[registration_no] as used_contracts
+    from candidate_pairs
+    where step = 1
+    union all
+    select
+        n.application_no,
+        n.transfer_kind,
+        n.to_party,
+        n.step,
+        n.event_id,
+        n.registration_no,
+        n.event_id != all(m.used_events)
+        and n.registration_no != all(m.used_contracts) as is_taken,
+        case
+            when n.event_id != all(m.used_events) and n.registration_no != all(m.used_contracts)
+                then m.used_events || n.event_id
+            else m.used_events
+        end as used_events,
+        case
+            when n.event_id != all(m.used_events) and n.registration_no != all(m.used_contracts)
+                then m.used_contracts || n.registration_no
+            else m.used_contracts
+        end as used_contracts
+    from matching as m
+    inner join candidate_pairs as n
+        on n.application_no = m.application_no
+        and n.transfer_kind = m.transfer_kind
+        and n.to_party = m.to_party
+        and n.step = m.step + 1
+
+),
+
 pairs as (
 
-    select * from candidate_pairs
-    where rank_for_event = 1 and rank_for_contract = 1
+    select * from matching
+    where is_taken
 
 ),
 
@@ -77,7 +127,8 @@ merged as (
         coalesce(e.to_person_key, c.to_person_key) as to_person_key,
         c.contract_amount,
         c.technology_amount,
-        c.technology_field
+        c.technology_field,
+        null::date as cancelled_on  -- the CNIPA event stands whatever becomes of the contract
     from pairs as p
     inner join events as e on e.statement_id = p.event_id and e.to_party = p.to_party
     inner join contracts as c
@@ -102,7 +153,8 @@ unpaired_events as (
         to_person_key,
         contract_amount,
         technology_amount,
-        technology_field
+        technology_field,
+        cancelled_on
     from events as e
     where not exists (
             select 1 from pairs as p
@@ -126,7 +178,8 @@ unpaired_contracts as (
         to_person_key,
         contract_amount,
         technology_amount,
-        technology_field
+        technology_field,
+        cancelled_on
     from contracts as c
     where not exists (
             select 1 from pairs as p

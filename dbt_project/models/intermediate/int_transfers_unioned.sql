@@ -1,6 +1,8 @@
 -- Every transfer or licence as a source states it (domain.md §11, stage 2): TR01 and EE01
--- events, one row per receiving party; 技术转让 and 技术许可 contracts in force, one row
--- per patent they name (or one row without a patent, for know-how and software).
+-- events, one row per receiving party; 技术转让 and 技术许可 contracts, one row per patent
+-- they name (or one row without a patent, for know-how and software), with the date of a
+-- contract's 注销: the transfer counts in the periods before it (provincial-feed.md), not
+-- after, so a later 注销 never rewrites an earlier period's figures.
 
 with
 
@@ -70,7 +72,8 @@ event_transfers as (
         taker.party_person_key as to_person_key,
         null::numeric as contract_amount,
         null::numeric as technology_amount,
-        null::text as technology_field
+        null::text as technology_field,
+        null::date as cancelled_on
     from events as e
     inner join takers as taker on taker.event_id = e.event_id
     left join givers as giver on giver.event_id = e.event_id
@@ -96,13 +99,13 @@ contract_transfers as (
         c.buyer_person_key as to_person_key,
         c.contract_amount,
         c.technology_amount,
-        c.technology_field
+        c.technology_field,
+        c.cancelled_on
     from contracts as c
     inner join contract_types as t
         on t.contract_type = c.contract_type and t.contract_subtype = c.contract_subtype
     left join lateral unnest(c.related_patent_nos) as patent (application_no) on true
     where t.reporting_type in ('技术转让', '技术许可')
-        and c.cancelled_on is null
 
 ),
 
@@ -128,7 +131,8 @@ final as (
         u.to_person_key,
         u.contract_amount,
         u.technology_amount,
-        u.technology_field
+        u.technology_field,
+        u.cancelled_on
     from unioned as u
     left join organizations as giver on giver.mention_id = u.from_mention_id
     left join organizations as taker on taker.mention_id = u.to_mention_id

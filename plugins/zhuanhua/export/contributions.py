@@ -13,7 +13,7 @@ from psycopg.rows import dict_row
 
 from zhuanhua.domain.codes import city_counties
 from zhuanhua.export.periods import Period
-from zhuanhua.export.specs import CHAIN_STAGES, IP_PLEDGE, NO_IP, OTHER_COUNTIES
+from zhuanhua.export.specs import CHAIN_STAGES, IP_PLEDGE, NO_IP, OUTSIDE_COUNTIES
 from zhuanhua.export.tables import BASE, CURRENT, TOTAL, Contribution
 
 ONE = Decimal(1)
@@ -42,7 +42,7 @@ CHAINS = """
     select chain_id, chain_origin, application_no, registration_no,
            coalesce(owner_group, '其他') as owner_group, output_date, transfer_kind,
            transfer_date, coalesce(transfer_amount, 0) as transfer_amount, adoption_date,
-           financing_date, loan_keys
+           financing_date, loan_keys, cancelled_on
     from marts.fct_conversion_chain
     where (%(county)s::text is null or owner_county_code = %(county)s)
     order by chain_id
@@ -81,7 +81,7 @@ def all_contributions(
     conn: psycopg.Connection, period: Period, city: str, county: str | None
 ) -> list[Contribution]:
     """Every record's part in every cell: the period's, and the base year's for growth."""
-    counties = city_counties(city)
+    counties = city_counties(city, period.end.year)  # 表5's rows: the period's counties
     found = contract_contributions(conn, period, county, counties, CURRENT)
     found += contract_contributions(conn, period.year_before(), county, counties, BASE)
     found += loan_contributions(conn, period, county)
@@ -109,7 +109,7 @@ def contract_contributions(
             "表2": c["reporting_type"],
             "表3": c["technology_field"],
             "表4": c["seller_group"],
-            "表5": counties.get(c["seller_county_code"], OTHER_COUNTIES),
+            "表5": counties.get(c["seller_county_code"], OUTSIDE_COUNTIES),
             "表6": c["technology_flow"],
             "表7": c["ip_type"] or NO_IP,
         }
@@ -193,6 +193,10 @@ def _within(day, period: Period) -> bool:
 
 
 def _chain_contributions(chain: dict, period: Period) -> list[Contribution]:
+    """A chain's stages in the period; none when its contract's 注销 took effect by the
+    period's end (as table 1 counts the contract), so a later 注销 leaves the period alone."""
+    if chain.get("cancelled_on") and chain["cancelled_on"] <= period.end:
+        return []
     record = f"转化链 {chain['chain_id']}"
     subject = (
         f"专利 {chain['application_no']}"
@@ -233,6 +237,7 @@ def _financing_amounts(
         key
         for chain in chains
         if _within(chain["financing_date"], period)
+        and not (chain["cancelled_on"] and chain["cancelled_on"] <= period.end)
         for key in chain["loan_keys"]
     }
     if not keys:

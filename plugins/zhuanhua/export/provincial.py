@@ -21,7 +21,7 @@ from zhuanhua.export.freshness import stale_marts
 from zhuanhua.export.periods import Period, parse_period
 from zhuanhua.export.reconcile import reconcile
 from zhuanhua.export.specs import table_specs
-from zhuanhua.export.tables import TOTAL, Table, compute
+from zhuanhua.export.tables import BASE, TOTAL, Table, compute
 from zhuanhua.load.connection import connect
 from zhuanhua.settings import TIMEZONE, Settings
 
@@ -64,7 +64,11 @@ def export_period(
         _fresh(conn, period)
         waived = _complete(conn, period, waivers, settings.loan_banks)
         contributions = all_contributions(conn, period, settings.region, county)
-        tables = {s.name: compute(s, contributions) for s in table_specs(settings.region)}
+        growth = _growth_base(conn, period, waivers, settings.loan_banks)
+        if not growth["computed"]:  # no base: every growth cell empty, the reason in the manifest
+            contributions = [c for c in contributions if c.scope != BASE]
+        specs = table_specs(settings.region, period.end.year)
+        tables = {s.name: compute(s, contributions) for s in specs}
         checks = reconcile(conn, tables, contributions, period, county)
         rendered = {name: files.table_csv(table) for name, table in tables.items()}
         previous = versions.latest(folder, prefix)
@@ -77,6 +81,7 @@ def export_period(
         manifest = _manifest(
             conn, version, period, region, tables, written, checks, waivers, waived, previous
         )
+        manifest["growth"] = growth
         _write(version, written, manifest)
         conn.execute(
             """insert into audit.provincial_export (folder, region, period, version,
@@ -119,12 +124,37 @@ def _fresh(conn: psycopg.Connection, period: Period) -> None:
 
 
 def _check_waivers(waivers: tuple[Waiver, ...], period: Period) -> None:
+    """A waiver covers days of the period, or of its base period (a year before: growth)."""
+    base = period.year_before()
     for waiver in waivers:
-        if waiver.last < period.start or waiver.first > period.end:
+        if all(waiver.last < p.start or waiver.first > p.end for p in (period, base)):
             raise ExportRefused(
-                f"waiver {waiver.first}..{waiver.last} lies outside "
-                f"{period.key} ({period.start}..{period.end})"
+                f"waiver {waiver.first}..{waiver.last} lies outside {period.key} "
+                f"({period.start}..{period.end}) and its base period {base.key}"
             )
+
+
+def _growth_base(
+    conn: psycopg.Connection, period: Period, waivers: tuple[Waiver, ...], banks: tuple[str, ...]
+) -> dict:
+    """Whether year-on-year growth has a base: the base period's files all loaded, or the
+    missing ones waived by this export's own waivers (so the same command always gives the
+    same figures). A base that was never complete would make growth of a part against a
+    whole, so growth is left empty then, with the reason in the manifest."""
+    base = period.year_before()
+    missing = missing_files(conn, base.start, base.end, banks)
+    unwaived = [m for m in missing if not any(w.covers(m.day) for w in waivers)]
+    found = {
+        "base_period": base.key,
+        "computed": not unwaived,
+        "waived_base_files": len(missing) - len(unwaived),
+    }
+    if unwaived:
+        found["reason"] = (
+            f"同比为空：基期 {base.key} 有 {len(unwaived)} 个源文件未加载（首个 "
+            f"{unwaived[0].file}，{unwaived[0].day}），基期数据不完整"
+        )
+    return found
 
 
 def _complete(
@@ -250,7 +280,7 @@ def _table_entry(version: versions.Version, table: Table, written: dict[str, byt
             for row in spec.rows
         }
     )
-    return {
+    entry = {
         "table": spec.name,
         "sheet": spec.sheet,
         "csv": path,
@@ -258,6 +288,16 @@ def _table_entry(version: versions.Version, table: Table, written: dict[str, byt
         "totals": totals,
         "sha256": files.sha256(written[path]),
     }
+    if spec.unlisted:  # the spec's rows do not cover every record the total counts
+        entry["in_total_only"] = {
+            "what": f"{spec.unlisted}：合计 counts these records, no row of the table lists them",
+            "figures": {
+                c.header: files.text(table.cell(spec.unlisted, c))
+                for c in spec.columns
+                if c.kind != "growth"
+            },
+        }
+    return entry
 
 
 def _write(version: versions.Version, written: dict[str, bytes], manifest: dict) -> None:

@@ -55,6 +55,7 @@ TRANSFERS_IN_MARTS = """
     from marts.fct_conversion_chain
     where transfer_date between %(start)s and %(end)s
       and (%(county)s::text is null or owner_county_code = %(county)s)
+      and (cancelled_on is null or cancelled_on > %(end)s)
 """
 CONTRACT_FIGURES = ("合同数（项）", "合同成交额（万元）", "技术交易额（万元）")
 
@@ -141,14 +142,15 @@ def _rows_add_up(table: Table, contributions: list[Contribution]) -> None:
     for column in spec.columns:
         if column.kind not in ("count", "amount"):
             continue
-        rows = sum(table.exact[row, column.header] or 0 for row in spec.summed_rows)
+        summed = (*spec.summed_rows, spec.unlisted) if spec.unlisted else spec.summed_rows
+        rows = sum(table.exact[row, column.header] or 0 for row in summed)
         total = table.exact[TOTAL, column.header]
         if rows != total:
             strays = sorted(
                 {
                     f"{c.record} → {c.row!r}"
                     for c in contributions
-                    if c.table == spec.name and c.row not in spec.rows
+                    if c.table == spec.name and c.row not in (*spec.rows, spec.unlisted)
                 }
             )
             raise ExportRefused(

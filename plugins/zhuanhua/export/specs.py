@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from zhuanhua.domain import codes
 from zhuanhua.export.tables import TOTAL, Column, TableSpec
 
@@ -13,7 +15,7 @@ CONTRACT_COLUMNS = (
     Column("技术交易额（万元）", "amount"),
     Column("技术交易额同比（%）", "growth", of="技术交易额（万元）"),
 )
-OTHER_COUNTIES = "其他（市本级及市外）"  # sellers the city's counties do not cover
+OUTSIDE_COUNTIES = "市本级及市外"  # sellers no county of the city covers: in 表5's 合计 only
 NO_IP = "未涉及知识产权"  # a contract that names no IP type (optional outside 转让/许可)
 IP_PLEDGE = "其中：知识产权质押"
 CHAIN_STAGES = ("产出（授权）", "转移", "本地落地", "获得融资")
@@ -24,13 +26,17 @@ def _ordered(seed: str, column: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(row[column] for row in rows))
 
 
-def _contract_table(number: int, title: str, label: str, rows: tuple[str, ...]) -> TableSpec:
-    return TableSpec(number, title, label, (*rows, TOTAL), CONTRACT_COLUMNS, rows)
+def _contract_table(
+    number: int, title: str, label: str, rows: tuple[str, ...], unlisted: str | None = None
+) -> TableSpec:
+    spec = TableSpec(number, title, label, (*rows, TOTAL), CONTRACT_COLUMNS, rows)
+    return replace(spec, unlisted=unlisted)
 
 
-def table_specs(city: str) -> tuple[TableSpec, ...]:
-    """The ten tables in the spec's order, each row listed even when it is zero."""
-    counties = (*codes.city_counties(city).values(), OTHER_COUNTIES)
+def table_specs(city: str, year: int | None = None) -> tuple[TableSpec, ...]:
+    """The ten tables in the spec's order, each row listed even when it is zero; 表5 lists
+    the city's county-level divisions valid in the period's `year`, and nothing else."""
+    counties = tuple(codes.city_counties(city, year).values())
     products = tuple(codes.values("loan_products", "product"))
     owner_groups = tuple(codes.code_list("owner_group"))
     return (
@@ -44,7 +50,7 @@ def table_specs(city: str) -> tuple[TableSpec, ...]:
         _contract_table(
             4, "按卖方性质", "卖方性质", _ordered("reporting_groups", "reporting_group")
         ),
-        _contract_table(5, "按区县", "区县", counties),
+        _contract_table(5, "按区县", "区县", counties, unlisted=OUTSIDE_COUNTIES),
         _contract_table(6, "技术流向", "技术流向", _ordered("technology_flows", "technology_flow")),
         _contract_table(7, "知识产权", "知识产权类型", _ordered("ip_types", "ip_type")),
         TableSpec(

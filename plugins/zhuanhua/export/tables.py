@@ -32,6 +32,9 @@ class TableSpec:
     columns: tuple[Column, ...]
     summed_rows: tuple[str, ...] = ()  # the rows whose sum is the total row (not 其中 rows)
     blank: frozenset[tuple[str, str]] = frozenset()  # (row, column) cells with no meaning
+    # records the total counts but no row of the spec lists (表5: sellers outside the city's
+    # counties): computed, reconciled and named in the manifest, never printed as a row
+    unlisted: str | None = None
 
     @property
     def name(self) -> str:
@@ -90,7 +93,7 @@ def compute(spec: TableSpec, contributions: list[Contribution]) -> Table:
         else:
             sums[c.scope, c.row, c.column] += c.value
     exact: dict[tuple[str, str], Decimal | None] = {}
-    for row in spec.rows:
+    for row in (*spec.rows, spec.unlisted) if spec.unlisted else spec.rows:
         for column in spec.columns:
             exact[row, column.header] = (
                 None if (row, column.header) in spec.blank else _exact(column, row, sums, distinct)

@@ -2,7 +2,8 @@
 -- output (a granted patent, or for know-how and software the contract itself), the transfer,
 -- its adoption by an enterprise in the city, and financing of that adopter within the
 -- financing window after the transfer (var financing_window_days: a tech loan it draws, a
--- loan pledging the patent, or a PE01 pledge).
+-- loan pledging the patent, or a PE01 pledge). A transfer only a contract states keeps the
+-- date of the contract's 注销 (cancelled_on): it counts in periods ending before that date.
 
 with
 
@@ -59,6 +60,7 @@ chains as (
         t.event_id,
         t.registration_no,
         t.transfer_date,
+        t.cancelled_on,
         t.contract_amount as transfer_amount,
         t.technology_amount as transfer_technology_amount,
         t.to_organization_key as adopter_organization_key,
@@ -161,6 +163,7 @@ final as (
         c.registration_no,
         c.transfer_date,
         extract(year from c.transfer_date)::integer as transfer_year,
+        c.cancelled_on,
         c.transfer_amount,
         c.transfer_technology_amount,
         c.adopter_organization_key,

@@ -63,6 +63,7 @@ chain_results as (
         end as result_id,
         *
     from chains
+    where cancelled_on is null  -- the funnel is today's picture: a cancelled contract is none
 
 ),
 
