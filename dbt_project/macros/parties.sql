@@ -18,12 +18,6 @@
     private.person_key(upper(regexp_replace({{ identifier }}, '\s+', '', 'g')))
 {%- endmacro %}
 
-{#- A patent party with no code whose name reads as a person's, not a body's (rule of this
-    deployment: feeds name persons without saying so; bodies carry one of these words). -#}
-{% macro is_person_name(name, uscc) -%}
-    ({{ uscc }} is null and {{ name }} !~ '(公司|大学|学院|学校|研究|医院|中心|[所厂站局社会院部]$|集团|银行|委员会|政府|Inc|Ltd|LLC|Co\.|GmbH|University|Institute)')
-{%- endmacro %}
-
 {#- Where a division is, relative to the deployment's city. -#}
 {% macro is_in_city(division) -%}
     coalesce(left({{ division }}, 4) = left('{{ var("region") }}', 4), false)
@@ -42,13 +36,30 @@
 {%- endmacro %}
 
 {#- A party of a JSON Lines record ({name, uscc, region_code}) as columns `<prefix>_name`,
-    `_uscc`, `_division`, `_person_key`: a person's name never leaves as text. -#}
+    `_uscc`, `_division`, and `_person_key` for a party without a code (it may be a person).
+    Staging only: whether an uncoded party is a person is decided from the data by
+    `patent_party_fields`, before any name goes further. -#}
 {% macro party_fields(party, prefix) -%}
     {%- set name = party ~ "->>'name'" -%}
-    {%- set uscc = party ~ "->>'uscc'" -%}
-    case when not {{ is_person_name(name, uscc) }} then {{ name }} end as {{ prefix }}_name,
-        nullif({{ uscc }}, '') as {{ prefix }}_uscc,
+    {%- set uscc = "nullif(" ~ party ~ "->>'uscc', '')" -%}
+    {{ name }} as {{ prefix }}_name,
+        {{ uscc }} as {{ prefix }}_uscc,
         nullif({{ party }}->>'region_code', '') as {{ prefix }}_division,
-        case when {{ is_person_name(name, uscc) }} then {{ person_key(name) }} end
+        case when {{ uscc }} is null then {{ person_key(name) }} end as {{ prefix }}_person_key
+{%- endmacro %}
+
+{#- A patent party as the warehouse keeps it (domain.md §12): an organisation when it carries
+    a code or its normalised name is a known organisation's (`known`: a join to
+    int_organization_names_known, null when unknown); otherwise a person, by keyed hash only,
+    never by name. The shape of a name decides nothing: 王会 is a person, Sony Corporation is
+    not. -#}
+{% macro patent_party_fields(relation, prefix, known) -%}
+    {%- set is_organization -%}
+        ({{ relation }}.{{ prefix }}_uscc is not null or {{ known }}.normalised_name is not null)
+    {%- endset -%}
+    case when {{ is_organization }} then {{ relation }}.{{ prefix }}_name end as {{ prefix }}_name,
+        {{ relation }}.{{ prefix }}_uscc,
+        {{ relation }}.{{ prefix }}_division,
+        case when not {{ is_organization }} then {{ relation }}.{{ prefix }}_person_key end
             as {{ prefix }}_person_key
 {%- endmacro %}

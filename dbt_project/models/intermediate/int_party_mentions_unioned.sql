@@ -17,7 +17,7 @@ loans as (
 
 applicants as (
 
-    select * from {{ ref('stg_patents__applicants') }}
+    select * from {{ ref('int_patent_applicants_classified') }}
 
 ),
 

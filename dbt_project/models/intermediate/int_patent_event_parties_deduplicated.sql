@@ -1,5 +1,6 @@
 -- The parties of each legal event's latest delivery (int_patent_events_deduplicated): one
--- row per party and role, never twice for a repeated event.
+-- row per party and role, never twice for a repeated event; a party without a code is a
+-- person unless its name is a known organisation's (macro patent_party_fields).
 
 with
 
@@ -15,6 +16,12 @@ event_parties as (
 
 ),
 
+known as (
+
+    select * from {{ ref('int_organization_names_known') }}
+
+),
+
 final as (
 
     select
@@ -26,13 +33,11 @@ final as (
         parties.effective_date,
         parties.party_role,
         parties.party_order,
-        parties.party_name,
-        parties.party_uscc,
-        parties.party_division,
-        parties.party_person_key
+        {{ patent_party_fields('parties', 'party', 'known') }}
     from events
     inner join event_parties as parties
         on parties.batch_id = events.batch_id and parties.row_no = events.row_no
+    left join known on known.normalised_name = {{ organization_name('parties.party_name') }}
 
 )
 

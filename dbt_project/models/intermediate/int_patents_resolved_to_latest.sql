@@ -11,7 +11,7 @@ records as (
 
 applicants as (
 
-    select * from {{ ref('stg_patents__applicants') }}
+    select * from {{ ref('int_patent_applicants_classified') }}
 
 ),
 

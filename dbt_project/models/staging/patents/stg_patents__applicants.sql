@@ -1,5 +1,6 @@
 -- One row per applicant of each record delivered, in the order the record lists them.
--- An applicant that is a person appears by keyed hash only.
+-- A person or not is decided in int_patent_applicants_classified, from the data; nothing
+-- past that model sees a person's name.
 
 with
 

@@ -1,5 +1,6 @@
 -- One row per party named by a legal event, with its role: before/after a transfer,
--- licensor/licensee, pledgor/pledgee. A party that is a person appears by keyed hash only.
+-- licensor/licensee, pledgor/pledgee. A person or not is decided from the data in
+-- int_patent_event_parties_deduplicated; nothing past it sees a person's name.
 
 with
 
