@@ -22,6 +22,7 @@ LAYERS = (
     "marts",
     "steward",
     "reference",
+    "test_failures",
 )
 
 

@@ -62,12 +62,17 @@ def build(settings: Settings) -> str:
     return run_dbt(settings, "build")
 
 
+def manifest_path(settings: Settings) -> Path:
+    """Where dbt's manifest of the project is written (by `manifest`)."""
+    return settings.home / "dbt" / "target" / "manifest.json"
+
+
 def manifest(settings: Settings) -> Path:
     """dbt's manifest of the project, parsed again when any project file is newer.
 
     Cosmos renders the warehouse DAG's dbt tasks from it; `dbt parse` needs no database.
     """
-    path = settings.home / "dbt" / "target" / "manifest.json"
+    path = manifest_path(settings)
     project = settings.dbt_project_dir
     sources = [f for folder in ("models", "seeds", "macros") for f in (project / folder).rglob("*")]
     newest = max(f.stat().st_mtime for f in [*sources, project / "dbt_project.yml"])

@@ -15,7 +15,11 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from zhuanhua.audit.build_failures import dbt_test_names, failing_tests
+from zhuanhua.build.dbt import manifest_path
 from zhuanhua.errors import LandingUnreachable
+from zhuanhua.load.connection import connect
+from zhuanhua.ops.connections import with_warehouse_connection
 from zhuanhua.ops.dates import business_date_in
 from zhuanhua.ops.faults import is_transient
 from zhuanhua.ops.warehouse_group import WAREHOUSE_GROUP
@@ -94,6 +98,9 @@ def on_task_failure(context) -> None:
         "try": str(ti.try_number),
         "error": _first_line(error),
     }
+    settings = load_settings()
+    if ti.task_id.startswith(f"{WAREHOUSE_GROUP}."):
+        details |= _failing_tests(settings)
     send(
         Alert(
             "failure",
@@ -101,8 +108,20 @@ def on_task_failure(context) -> None:
             details,
             action_for(ti.task_id, error, day),
         ),
-        load_settings(),
+        settings,
     )
+
+
+def _failing_tests(settings: Settings) -> dict[str, str]:
+    """The failed build's tests and their first rows, so the alert says what is wrong."""
+    try:
+        names = dbt_test_names(manifest_path(settings))
+        with connect(with_warehouse_connection(settings)) as conn:
+            failing = failing_tests(conn, names)
+    except Exception as error:  # the alert goes out without them rather than not at all
+        log.error("could not read the failing tests' rows: %s", error)
+        return {}
+    return {f"failing test {n}": t.text() for n, t in enumerate(failing, 1)}
 
 
 RUN_ACTION = (
