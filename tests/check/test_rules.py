@@ -125,6 +125,7 @@ CASES = {
         "ip_type_known": {"ip_type": "商标"},
         "seller_nature_known": {"seller_nature": "999"},
         "buyer_nature_known": {"buyer_nature": "050"},
+        "buyer_country_known": {"buyer_country": "ZZ", "buyer_division": None, "buyer_uscc": None},
         "seller_division_known": {"seller_division": "510599"},  # never a code
         "buyer_division_known": {"buyer_division": "51052X"},
         # 郫县 became 郫都区 510117 in 2016: its old code in a 2024 contract is out of date
@@ -195,6 +196,7 @@ CASES = {
         },
         "pledged_patents_valid": {"pledged_patents": "202310397744.0、2023ABC"},
         "qualifications_known": {"qualifications": "高新技术企业;独角兽企业"},
+        "borrower_qualified_for_product": {"product": "天府科创贷", "qualifications": "瞪羚企业"},
     },
     "patents": {
         "patent_type_known": {"patent_type": "发明专利"},
@@ -204,6 +206,12 @@ CASES = {
         "application_year_matches_number": {"application_date": "2022-12-30"},
         "type_matches_number": {"patent_type": "实用新型"},
         "applicants_named": {"applicants": '[{"uscc": "12510000MB0000000X"}]'},
+        "ipc_main_format": {"ipc_main": "A61K36"},
+        "publication_only_for_inventions": {"patent_type": "实用新型", "grant_no": "CN116455754U"},
+        "grant_kind_matches_type": {"grant_no": "CN116455754U"},  # a utility model's letter
+        "bad_applicant_uscc": {
+            "applicants": '[{"name": "西南医科大学", "uscc": "91350100M000100Y44"}]'
+        },
     },
     "patent_events": {
         "event_code_known": {"event_code": "ZZ99"},
@@ -213,6 +221,7 @@ CASES = {
         "licensee_required": {"licensee": None},
         "pledgee_required": {"event_code": "PE01"},
         "parties_shaped": {"licensee": '"泸县新材料有限公司"'},  # a bare name, not a party
+        "bad_party_uscc": {"licensor": f'{{"name": "某人", "uscc": "{ID_AS_USCC}"}}'},  # an ID
     },
 }
 # every required column: its case is the value missing
@@ -265,6 +274,14 @@ def test_warnings_are_not_rejections():
     rules = {r.name: r.severity for r in rules_for("contracts", DEFAULT_REGION)}
     assert rules["contracts.foreign_buyer"] == "warn"
     assert rules["contracts.very_large_amount"] == "warn"
+    loans = {r.name: r.severity for r in rules_for("loans", DEFAULT_REGION)}
+    for breach in (  # domain.md §8: the bank's record of what it lent is the truth
+        "within_product_ceiling",
+        "term_within_a_year",
+        "individual_allowed_by_product",
+        "borrower_qualified_for_product",
+    ):
+        assert loans[f"loans.{breach}"] == "warn", breach
     assert {
         r.severity
         for r in rules_for("patent_events", DEFAULT_REGION)

@@ -60,3 +60,16 @@ def test_a_full_width_percent_sign_in_a_header_is_folded():
 
 def test_headers_match_with_full_width_parentheses_and_spaces():
     assert normalise.header(" 合同成交额（万元） ") == "合同成交额(万元)"
+
+
+def test_a_timestamp_without_its_utc_offset_is_refused():
+    """sources.md §3: updated_at is ISO 8601 with an offset; without one its instant is
+    unknown, so which record is later could not be told."""
+    import pytest
+
+    from zhuanhua.domain.normalise import timestamp_iso
+    from zhuanhua.errors import BadValue
+
+    assert timestamp_iso("2024-04-02T09:15:00+08:00") == "2024-04-02T09:15:00+08:00"
+    with pytest.raises(BadValue, match="without UTC offset"):
+        timestamp_iso("2024-04-02T09:15:00")

@@ -52,6 +52,8 @@ def resident_id_is_valid(number: str) -> bool:
 
 _PATENT_WEIGHTS = [2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5]
 PATENT_TYPE_DIGITS = {"1": "发明", "2": "实用新型", "3": "外观设计", "8": "发明", "9": "实用新型"}
+# the kind letter that ends a grant number (sources.md §3)
+GRANT_KINDS = {"B": "发明", "U": "实用新型", "S": "外观设计"}
 
 
 def patent_check_char(body: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import great_expectations.expectations as gxe
@@ -14,7 +15,7 @@ from zhuanhua.check.expectations import (
 from zhuanhua.check.suite import Rule, Severity
 from zhuanhua.domain import codes
 from zhuanhua.domain.feeds import Feed
-from zhuanhua.domain.identifiers import canonical_patent_no, resident_id_is_valid
+from zhuanhua.domain.identifiers import canonical_patent_no, resident_id_is_valid, uscc_is_valid
 from zhuanhua.errors import BadPatentNumber
 
 
@@ -128,6 +129,35 @@ def flag_identity_numbers(typed: pd.DataFrame, *columns: str) -> None:
         typed[f"{column}_is_identity_number"] = typed[column].map(
             resident_id_is_valid, na_action="ignore"
         )
+
+
+def party_codes_valid(feed: Feed, column: str, fields: str) -> Rule:
+    """The `uscc` of every party in a JSON party field (`fields`: their headers) is a valid
+    USCC and no person's identity number (domain.md §3, as for the contracts' code columns);
+    the helper column `column` holds the first bad one (see `first_bad_party_code`)."""
+    return Rule(
+        f"{feed.name}.{column}",
+        column,
+        f"a party's uscc in {fields} is not a valid unified social credit code (check "
+        "character), or is a resident identity number",
+        gxe.ExpectColumnValuesToBeNull(column=column),
+    )
+
+
+def first_bad_party_code(parties: str | None) -> str | None:
+    """The first `uscc` of a JSON list of parties that fails the USCC check or reads as a
+    resident ID: masked (it may be a person's number), so a helper column keeps nothing."""
+    if not isinstance(parties, str):
+        return None
+    try:
+        listed = json.loads(parties)
+    except ValueError:
+        return None  # a field that is no JSON is another rule's failure
+    for party in listed if isinstance(listed, list) else [listed]:
+        code = str(party.get("uscc") or "").strip() if isinstance(party, dict) else ""
+        if code and (not uscc_is_valid(code) or resident_id_is_valid(code)):
+            return f"{code[:2]}…"
+    return None
 
 
 def valid_resident_id(feed: Feed, column: str, condition: str) -> Rule:

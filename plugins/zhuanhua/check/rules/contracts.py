@@ -79,6 +79,12 @@ def rules(region: str) -> list[Rule]:
         one_of(FEED, "ip_type", codes.values("ip_types", "ip_type"), "a known IP type"),
         one_of(FEED, "seller_nature", natures, "a code of the party-nature table"),
         one_of(FEED, "buyer_nature", natures, "a code of the party-nature table"),
+        one_of(
+            FEED,
+            "buyer_country",
+            codes.values("countries", "country_code"),
+            "an ISO 3166-1 alpha-2 country or region code",
+        ),
         *known_division(FEED, "seller_division", *CONTRACT_DATES),
         *known_division(FEED, "buyer_division", *CONTRACT_DATES),
         required_when(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -9,6 +10,7 @@ import great_expectations.expectations as gxe
 import pandas as pd
 
 from zhuanhua.check.rules.common import (
+    LIST_SEPARATORS,
     canonical_patent_lists,
     first_bad_item,
     flag_dated_divisions,
@@ -137,6 +139,14 @@ def rules() -> list[Rule]:
             "warn",
         ),
         Rule(
+            "loans.borrower_qualified_for_product",
+            "qualifications",
+            "企业资质 holds none of the qualifications the product is for (天府科创贷: "
+            "科技型中小企业 or 高新技术企业, domain.md §8): for review (warning)",
+            gxe.ExpectColumnValuesToBeInSet(column="qualified_for_product", value_set=[True]),
+            "warn",
+        ),
+        Rule(
             "loans.term_within_a_year",
             "matures_on",
             "term beyond one year for 天府科创贷 (in principle ≤ 1 year): for review (warning)",
@@ -170,6 +180,14 @@ def derive(typed: pd.DataFrame) -> None:
     typed["product_lends_to_individuals"] = typed["product"].map(
         lambda product: product in to_individuals, na_action="ignore"
     )
+    required = {
+        row["product"]: set(filter(None, row["eligible_qualifications"].split(";")))
+        for row in codes.table("loan_products")
+    }
+    typed["qualified_for_product"] = [
+        None if not required.get(product) else bool(required[product] & _items(held))
+        for product, held in zip(typed["product"], typed["qualifications"], strict=True)
+    ]
     flag_dated_divisions(typed, "borrower_division", "disbursed_on")
     typed["product_ceiling"] = [
         _ceiling(product, disbursed) if product and disbursed else None
@@ -180,6 +198,13 @@ def derive(typed: pd.DataFrame) -> None:
     typed["term_days"] = (
         (end - start).dt.days.astype(object).where(start.notna() & end.notna(), None)
     )
+
+
+def _items(cell) -> set[str]:
+    """The items of a list cell (企业资质), as `first_bad_item` reads them."""
+    if not isinstance(cell, str):
+        return set()
+    return {item.strip() for item in re.split(LIST_SEPARATORS, cell) if item.strip()}
 
 
 def _ceiling(product: str, disbursed: str) -> Decimal | None:

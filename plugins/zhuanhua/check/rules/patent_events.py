@@ -7,7 +7,14 @@ import json
 import great_expectations.expectations as gxe
 import pandas as pd
 
-from zhuanhua.check.rules.common import not_after, one_of, required, required_when
+from zhuanhua.check.rules.common import (
+    first_bad_party_code,
+    not_after,
+    one_of,
+    party_codes_valid,
+    required,
+    required_when,
+)
 from zhuanhua.check.suite import Rule
 from zhuanhua.domain import codes
 from zhuanhua.domain.feeds import PATENT_EVENTS as FEED
@@ -57,6 +64,9 @@ def rules() -> list[Rule]:
             "party or a list of parties, each with a name",
             gxe.ExpectColumnValuesToBeNull(column="bad_party_field"),
         ),
+        party_codes_valid(
+            FEED, "bad_party_uscc", "before, after, licensor, licensee, pledgor, pledgee"
+        ),
         Rule(
             "patent_events.conflicting_repeat",
             "event_id",
@@ -87,6 +97,12 @@ def derive(typed: pd.DataFrame) -> None:
                 cells[i] = listed
         typed[column] = pd.Series(cells, index=typed.index, dtype=object)
     typed["bad_party_field"] = pd.Series(bad, index=typed.index, dtype=object)
+    codes_per_field = [typed[c].map(first_bad_party_code) for c in PARTY_COLUMNS]
+    typed["bad_party_uscc"] = pd.Series(
+        [next((c for c in row if c), None) for row in zip(*codes_per_field, strict=True)],
+        index=typed.index,
+        dtype=object,
+    )
     columns = typed[[c.name for c in FEED.columns]]
     content = pd.Series(  # one text per row, also for a file without rows
         ["|".join(map(str, row)) for row in columns.itertuples(index=False)],
