@@ -107,6 +107,22 @@ def load_file(
     return load_files(conn, feed, [Delivery.of(landed, data)], settings)[0]
 
 
+def already_received(conn: psycopg.Connection, feed: Feed, files: list[LandedFile]) -> set[str]:
+    """The files whose name, size and store fingerprint are in the ledger: the same bytes,
+    received before, so a night need not read them again (a rewritten file changes its
+    fingerprint and is read, hashed and, if new, loaded as a new version)."""
+    described = [f for f in files if f.size is not None and f.fingerprint]
+    if not described:
+        return set()
+    rows = conn.execute(
+        """select file_name, size_bytes, landed_fingerprint from raw.batch_ledger
+           where feed = %s and file_name = any(%s) and landed_fingerprint is not null""",
+        (feed.name, [f.name for f in described]),
+    ).fetchall()
+    seen = set(rows)
+    return {f.name for f in described if (f.name, f.size, f.fingerprint) in seen}
+
+
 def load_files(
     conn: psycopg.Connection, feed: Feed, deliveries: Iterable[Delivery], settings: Settings
 ) -> list[BatchOutcome]:
@@ -267,6 +283,7 @@ def _commit(conn: psycopg.Connection, version: FileVersion, hold_share: float) -
         "sha256": version.sha256,
         "business_date": landed.business_date,
         "started_at": version.started_at,
+        "landed_fingerprint": landed.fingerprint if landed.size == version.size else None,
     }
     if version.table is None:
         with conn.transaction():

@@ -46,7 +46,8 @@ def load_feed(feed_name: str, business_date: date, settings: Settings) -> dict:
     A file rejected whole is recorded and reported; the other files still load. Files held
     for too many bad rows fail the task after every other file has loaded.
     """
-    from zhuanhua.load.loader import load_files  # lazy: pandas and GX (module docstring)
+    # lazy: pandas and GX (module docstring)
+    from zhuanhua.load.loader import BatchOutcome, already_received, load_files
 
     started_at = datetime.now(UTC)
     feed = FEEDS[feed_name]
@@ -54,11 +55,16 @@ def load_feed(feed_name: str, business_date: date, settings: Settings) -> dict:
     outcomes = []
     with _warehouse(settings) as conn:
         prepare_warehouse(conn, settings)
+        landed_files = landing.files(feed, business_date)
+        received = already_received(conn, feed, landed_files)  # not read again
         deliveries = (
             landing.fetch(landed, settings.limits.file_bytes)
-            for landed in landing.files(feed, business_date)
+            for landed in landed_files
+            if landed.name not in received
         )
-        for outcome in load_files(conn, feed, deliveries, settings):
+        loaded = {o.file_name: o for o in load_files(conn, feed, deliveries, settings)}
+        for landed in landed_files:
+            outcome = loaded.get(landed.name) or BatchOutcome(landed.name, "skipped")
             log.info("%s: %s", feed.name, outcome)
             if outcome.error:
                 log.warning(outcome.error)

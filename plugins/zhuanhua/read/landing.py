@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -19,6 +19,11 @@ class LandedFile:
     name: str
     url: str
     business_date: date
+    # what the store says of the bytes without reading them: their size, and a mark that
+    # changes when they are rewritten (an object store's ETag, a folder's mtime); None when
+    # the store says nothing, and the bytes must be read to know the version
+    size: int | None = None
+    fingerprint: str | None = None
 
 
 @dataclass(frozen=True)
@@ -67,11 +72,13 @@ class Landing:
         if not fs.exists(folder):
             return []
         found = []
-        for path in fs.ls(folder, detail=False):
+        for info in fs.ls(folder, detail=True):
+            path = info["name"]
             name = path.rstrip("/").rsplit("/", 1)[-1]
             day = feed.business_date(name)
             if day is not None and (up_to is None or day <= up_to):
-                found.append(LandedFile(feed.name, name, self._url(fs, path), day))
+                landed = LandedFile(feed.name, name, self._url(fs, path), day)
+                found.append(_described(landed, info))
         return sorted(found, key=lambda f: (f.business_date, f.name))
 
     def fetch(self, landed: LandedFile, max_bytes: int) -> Delivery:
@@ -105,3 +112,14 @@ class Landing:
     @staticmethod
     def _url(fs, path: str) -> str:
         return fs.unstrip_protocol(path)
+
+
+def _described(landed: LandedFile, info: dict) -> LandedFile:
+    """The file with its size and fingerprint from the listing (fsspec's `ls` detail)."""
+    size = info.get("size")
+    mark = info.get("ETag") or info.get("etag") or info.get("mtime") or info.get("LastModified")
+    return replace(
+        landed,
+        size=int(size) if size is not None else None,
+        fingerprint=str(mark).strip('"') if mark is not None and size is not None else None,
+    )

@@ -43,6 +43,12 @@ begin
                    and table_name = 'batch_ledger' and column_name = 'batch_warnings') then
         alter table raw.batch_ledger add column batch_warnings text[] not null default '{}';
     end if;
+    if not exists (select 1 from information_schema.columns where table_schema = 'raw'
+                   and table_name = 'batch_ledger' and column_name = 'landed_fingerprint') then
+        -- the store's mark of the bytes (ETag, mtime): a night skips a file whose name, size
+        -- and mark are already here without reading it again
+        alter table raw.batch_ledger add column landed_fingerprint text;
+    end if;
     if not exists (select 1 from pg_constraint where conname = 'batch_ledger_rows_check') then
         -- ledgers created before files could be held carry the narrower checks
         alter table raw.batch_ledger drop constraint if exists batch_ledger_status_check;
