@@ -185,15 +185,17 @@ def unique_in_file(feed: Feed, columns: tuple[str, ...]) -> Rule:
 
 def known_division(feed: Feed, column: str, *dates: str) -> list[Rule]:
     """A real GB/T 2260 code, of anywhere in China (counterparties are not only local), and
-    one valid when the record was made: in the year of any of `dates` (see `flag_dated`)."""
+    one valid when the record was made: in the year of any of `dates`. Both compare helper
+    columns (`flag_dated_divisions`): a value set of 6,000 codes inside the expectation made
+    Great Expectations spend three quarters of a contracts file's checks on these two rules."""
     header = feed.column(column).header
     when = " or ".join(feed.column(d).header for d in dates)
     return [
-        one_of(
-            feed,
+        Rule(
+            f"{feed.name}.{column}_known",
             column,
-            codes.values("divisions", "division_code"),
-            "a division code of GB/T 2260",
+            f"{header} is not a division code of GB/T 2260",
+            gxe.ExpectColumnValuesToBeInSet(column=f"{column}_is_known", value_set=[True]),
         ),
         Rule(
             f"{feed.name}.{column}_valid_on_date",
@@ -206,8 +208,15 @@ def known_division(feed: Feed, column: str, *dates: str) -> list[Rule]:
 
 
 def flag_dated_divisions(typed: pd.DataFrame, column: str, *dates: str) -> None:
-    """`<column>_out_of_period`: for a known code valid in none of the years of `dates`
-    (ISO date texts), the years it was valid; else None."""
+    """`<column>_is_known`: is the code in the dated table at all (None when empty);
+    `<column>_out_of_period`: for a known code valid in none of the years of `dates` (ISO
+    date texts), the years it was valid; else None."""
+    stretches = codes.division_stretches()
+    typed[f"{column}_is_known"] = pd.Series(
+        [code in stretches if isinstance(code, str) else None for code in typed[column]],
+        index=typed.index,
+        dtype=object,
+    )
     years = [[_year(cell) for cell in typed[d]] for d in dates]  # not .map: NaN makes floats
     flags = []
     for code, *row_years in zip(typed[column], *years, strict=True):
