@@ -95,3 +95,10 @@ def test_the_seed_knows_codes_created_since_2020_and_those_abolished():
     assert "510117" in codes.city_counties("510100")
     assert "510124" in codes.city_counties("510100", 2015)
     assert "510124" not in codes.city_counties("510100")
+
+
+def test_a_list_older_than_the_table_is_refused():
+    """Merging 2023's list into a table that runs to 2025 would end the codes created since."""
+    table = [Division("510117", "郫都区", 2016, None), Division("513402", "会理市", 2025, None)]
+    with pytest.raises(BadCodeList, match="older than the table, which runs to 2025"):
+        merge_year(table, {"510117": "郫都区"}, 2023)

@@ -38,13 +38,16 @@ listed as (
 
 names as (
 
-    -- staging names a contract party or a borrower only when it is no person (nature 400,
-    -- 借款人类型 个人 are keyed hashes there)
+    -- names written together with a code (a buyer abroad named like a person, without a
+    -- code, must not make every uncoded applicant of that name an organisation)
     select seller_name as name from contracts
+    where seller_uscc is not null
     union all
     select buyer_name as name from contracts
+    where buyer_uscc is not null
     union all
     select borrower_name as name from loans
+    where borrower_uscc is not null
     union all
     select applicant_name as name from applicants
     where applicant_uscc is not null

@@ -36,7 +36,9 @@ contracts as (
 candidate_pairs as (
 
     -- every event and contract that could be one transfer, numbered per patent, kind and
-    -- receiving party in the order the matching takes them: nearest first, then earliest
+    -- receiving party in the order the matching takes them: contracts in force before
+    -- cancelled ones (a replacement contract, not the one it replaced), then nearest first,
+    -- then earliest
     select
         e.statement_id as event_id,
         c.statement_id as registration_no,
@@ -46,6 +48,7 @@ candidate_pairs as (
         row_number() over (
             partition by e.application_no, e.transfer_kind, e.to_party
             order by
+                c.cancelled_on is not null,  -- a contract in force first: it replaced one
                 abs(c.transfer_date - e.transfer_date),
                 least(c.transfer_date, e.transfer_date),
                 e.statement_id,

@@ -10,7 +10,10 @@ periods as (
     select
         {{ column_name }} as key_value,
         coalesce({{ valid_from }}, 0) as valid_from,
-        coalesce({{ valid_to }}, 9999) as valid_to
+        coalesce({{ valid_to }}, 9999) as valid_to,
+        row_number() over (
+            partition by {{ column_name }} order by {{ valid_from }} nulls first
+        ) as stretch
     from {{ model }}
 
 )
@@ -23,7 +26,7 @@ from periods as earlier
 inner join periods as later
     on
         later.key_value = earlier.key_value
-        and later.valid_from > earlier.valid_from
+        and later.stretch > earlier.stretch
         and later.valid_from <= earlier.valid_to
 
 {% endtest %}

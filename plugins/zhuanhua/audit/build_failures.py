@@ -54,6 +54,8 @@ def failing_tests(
             (SCHEMA,),
         )
     ]
+    if names:  # a table of a test the project no longer has is stale: leave it out
+        tables = [t for t in tables if t in names]
     found = []
     for table in tables:
         relation = sql.Identifier(SCHEMA, table)

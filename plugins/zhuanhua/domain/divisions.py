@@ -142,6 +142,12 @@ def merge_year(current: list[Division], listed: dict[str, str], year: int) -> li
     """The table after one year's official list: a code new in the list starts that year, a
     code still valid but missing from it ends that year (a record of that year may still
     carry it), a code the list keeps stays valid under the list's name."""
+    latest = max((y for d in current for y in (d.valid_from, d.valid_to) if y), default=None)
+    if latest is not None and year < latest:
+        raise BadCodeList(
+            f"a list of {year} is older than the table, which runs to {latest}: merging it "
+            "would end codes created since (load the newer lists only)"
+        )
     merged: list[Division] = []
     open_now = {d.code: d for d in current if d.valid_to is None}
     for division in current:

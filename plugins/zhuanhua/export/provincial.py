@@ -142,7 +142,9 @@ def _growth_base(
     same figures). A base that was never complete would make growth of a part against a
     whole, so growth is left empty then, with the reason in the manifest."""
     base = period.year_before()
-    missing = missing_files(conn, base.start, base.end, banks)
+    missing = [  # growth is of contract figures only (tables 1–7)
+        m for m in missing_files(conn, base.start, base.end, banks) if m.feed == "contracts"
+    ]
     unwaived = [m for m in missing if not any(w.covers(m.day) for w in waivers)]
     found = {
         "base_period": base.key,

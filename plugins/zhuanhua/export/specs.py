@@ -36,7 +36,8 @@ def _contract_table(
 def table_specs(city: str, year: int | None = None) -> tuple[TableSpec, ...]:
     """The ten tables in the spec's order, each row listed even when it is zero; 表5 lists
     the city's county-level divisions valid in the period's `year`, and nothing else."""
-    counties = tuple(codes.city_counties(city, year).values())
+    # one row a name: in a change year a renamed county can hold two codes for one name
+    counties = tuple(dict.fromkeys(codes.city_counties(city, year).values()))
     products = tuple(codes.values("loan_products", "product"))
     owner_groups = tuple(codes.code_list("owner_group"))
     return (

@@ -118,6 +118,8 @@ def _described(landed: LandedFile, info: dict) -> LandedFile:
     """The file with its size and fingerprint from the listing (fsspec's `ls` detail)."""
     size = info.get("size")
     mark = info.get("ETag") or info.get("etag") or info.get("mtime") or info.get("LastModified")
+    if info.get("islink"):  # the link's own time, not its target's: read it every night
+        mark = None
     return replace(
         landed,
         size=int(size) if size is not None else None,

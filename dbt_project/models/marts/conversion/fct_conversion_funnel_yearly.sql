@@ -51,7 +51,7 @@ results as (
         c.technology_field,
         c.output_date
     from chains as c
-    where c.chain_origin = 'contract'
+    where c.chain_origin = 'contract' and c.cancelled_on is null
 
 ),
 

@@ -47,7 +47,8 @@ last_assignments as (
         to_person_key,
         transfer_date
     from transfers
-    where transfer_kind = '转让' and application_no is not null
+    -- today's holder: a transfer only a cancelled contract stated never happened
+    where transfer_kind = '转让' and application_no is not null and cancelled_on is null
     order by application_no asc, transfer_date desc, transfer_id asc
 
 ),
@@ -59,7 +60,7 @@ transfer_counts as (
         count(*) filter (where transfer_kind = '转让') as transfer_count,
         count(*) filter (where transfer_kind = '许可') as licence_count
     from transfers
-    where application_no is not null
+    where application_no is not null and cancelled_on is null
     group by application_no
 
 ),
