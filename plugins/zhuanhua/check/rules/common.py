@@ -233,14 +233,16 @@ def _year(text) -> int | None:
 LIST_SEPARATORS = r"[;；,、]"
 
 
+def list_items(cell: str | None) -> list[str]:
+    """The items of a cell listing them (`;` `；` `,` `、`), trimmed, empty ones left out."""
+    if not isinstance(cell, str):
+        return []
+    return [item.strip() for item in re.split(LIST_SEPARATORS, cell) if item.strip()]
+
+
 def first_bad_item(cell: str | None, is_good) -> str | None:
-    """For a cell listing items (`;` `；` `,` `、`): the first item that is not good, if any."""
-    if cell is None:
-        return None
-    for item in re.split(LIST_SEPARATORS, cell):
-        if item.strip() and not is_good(item.strip()):
-            return item.strip()
-    return None
+    """For a cell listing items: the first item that is not good, if any."""
+    return next((item for item in list_items(cell) if not is_good(item)), None)
 
 
 def canonical_patent_list(cell: str | None) -> str | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from decimal import Decimal
 
@@ -10,11 +9,11 @@ import great_expectations.expectations as gxe
 import pandas as pd
 
 from zhuanhua.check.rules.common import (
-    LIST_SEPARATORS,
     canonical_patent_lists,
     first_bad_item,
     flag_dated_divisions,
     known_division,
+    list_items,
     no_bad_item,
     not_after,
     not_after_business_date,
@@ -181,11 +180,11 @@ def derive(typed: pd.DataFrame) -> None:
         lambda product: product in to_individuals, na_action="ignore"
     )
     required = {
-        row["product"]: set(filter(None, row["eligible_qualifications"].split(";")))
+        row["product"]: set(list_items(row["eligible_qualifications"]))
         for row in codes.table("loan_products")
     }
     typed["qualified_for_product"] = [
-        None if not required.get(product) else bool(required[product] & _items(held))
+        None if not required.get(product) else bool(required[product] & set(list_items(held)))
         for product, held in zip(typed["product"], typed["qualifications"], strict=True)
     ]
     flag_dated_divisions(typed, "borrower_division", "disbursed_on")
@@ -198,13 +197,6 @@ def derive(typed: pd.DataFrame) -> None:
     typed["term_days"] = (
         (end - start).dt.days.astype(object).where(start.notna() & end.notna(), None)
     )
-
-
-def _items(cell) -> set[str]:
-    """The items of a list cell (企业资质), as `first_bad_item` reads them."""
-    if not isinstance(cell, str):
-        return set()
-    return {item.strip() for item in re.split(LIST_SEPARATORS, cell) if item.strip()}
 
 
 def _ceiling(product: str, disbursed: str) -> Decimal | None:

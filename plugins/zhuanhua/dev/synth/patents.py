@@ -15,7 +15,7 @@ from zhuanhua.dev.synth.parties import (
     uscc,
     with_wrong_check_char,
 )
-from zhuanhua.domain.identifiers import patent_check_char
+from zhuanhua.domain.identifiers import GRANT_KINDS, patent_check_char
 
 TYPES = [
     ("1", "发明", "B", 45),
@@ -139,7 +139,7 @@ class PatentGenerator:
         return {**record, "application_no": written_form(record["application_no"], rng)}
 
     def _grant(self, record: dict, day: date) -> dict:
-        letter = {"发明": "B", "实用新型": "U", "外观设计": "S"}[record["patent_type"]]
+        letter = next(k for k, kind in GRANT_KINDS.items() if kind == record["patent_type"])
         granted = {
             **record,
             "grant_no": f"CN{self.rng.randint(100_000_000, 119_999_999)}{letter}",
