@@ -13,15 +13,13 @@ from great_expectations.expectations.metrics.map_metric_provider import (
     column_condition_partial,
 )
 
+from zhuanhua.check.engine import each_value_once
 from zhuanhua.domain.identifiers import resident_id_is_valid, uscc_is_valid
 
 
 def _valid_by(check):
-    """Each distinct value checked once: codes repeat a lot within a file."""
-
     def condition(cls, column, **kwargs):
-        verdicts = {value: check(value) for value in column.dropna().unique()}
-        return column.map(verdicts).astype(bool)
+        return each_value_once(column, check)
 
     return condition
 

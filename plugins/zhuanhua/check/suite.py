@@ -8,6 +8,7 @@ project in `expectations/` on every run, so the project always shows what ran.
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import os
@@ -55,8 +56,12 @@ class Failure:
 def validate(
     suite_name: str, rules: tuple[Rule, ...], frame: pd.DataFrame, gx_state: Path
 ) -> dict[int, list[Failure]]:
-    """Failures by row position in `frame`, from one GX validation of all rules; results
-    are stored under `gx_state` (Settings.gx_state)."""
+    """Failures by row position in `frame`, from one validation of all rules; results
+    are stored under `gx_state` (Settings.gx_state) as GX validation results.
+
+    Each expectation the fast path covers (check/engine.py) is computed there; any other runs
+    through GX's own pandas engine. Either way the stored result is one GX suite result.
+    """
     if frame.empty:
         return {}
     missing = {c for rule in rules for c in _columns(rule)} - set(frame.columns)
@@ -66,15 +71,16 @@ def validate(
     from great_expectations.exceptions.resource_freshness import ResourceFreshnessAggregateError
 
     started = time.perf_counter()
+    frame = frame.reset_index(drop=True)
     try:
-        result = _run(suite_name, rules, frame, gx_state)
+        outcomes = _run(suite_name, rules, frame, gx_state)
     except ResourceFreshnessAggregateError:  # another process saved the suite since we cached it
         _definition.cache_clear()
-        result = _run(suite_name, rules, frame, gx_state)
+        outcomes = _run(suite_name, rules, frame, gx_state)
     SECONDS_VALIDATING[suite_name] += time.perf_counter() - started
     by_name = {rule.name: rule for rule in rules}
     failures: dict[int, list[Failure]] = defaultdict(list)
-    for outcome in result.results:
+    for outcome in outcomes:
         rule = by_name[outcome.expectation_config.meta["rule"]]
         if outcome.exception_info.get("raised_exception"):
             raise RuntimeError(
@@ -94,13 +100,54 @@ def _columns(rule: Rule) -> list[str]:
     return [c for c in named if c] + list(kwargs.get("column_list") or [])
 
 
-def _run(suite_name: str, rules: tuple[Rule, ...], frame: pd.DataFrame, gx_state: Path):
-    return _definition(suite_name, rules, gx_state).run(
-        batch_parameters={"dataframe": frame.reset_index(drop=True)},
+def _run(suite_name: str, rules: tuple[Rule, ...], frame: pd.DataFrame, gx_state: Path) -> list:
+    """Every rule's GX expectation result, in the suite's order, stored as one suite result."""
+    from zhuanhua.check import engine, results  # lazy: pandas, see TYPE_CHECKING above
+
+    definition = _definition(suite_name, rules, gx_state)
+    stored = {e.meta["rule"]: e for e in definition.suite.expectations}
+    fast = [r for r in rules if engine.covers(r.expectation)]
+    by_gx = _run_by_gx(suite_name, [r for r in rules if r not in fast], frame, definition)
+    outcomes = []
+    for rule in rules:
+        if rule in fast:
+            positions, domain, missing = engine.unexpected_rows(rule.expectation, frame)
+            outcomes.append(
+                results.expectation_result(
+                    rule.expectation, stored[rule.name].configuration, positions, domain, missing
+                )
+            )
+        else:
+            outcomes.append(by_gx[rule.name])
+    kind = "vectorised (zhuanhua.check.engine)" if not by_gx else "vectorised and GX pandas"
+    results.store(_context(gx_state), definition, outcomes, kind)
+    return outcomes
+
+
+def _run_by_gx(suite_name: str, rules: list[Rule], frame: pd.DataFrame, definition) -> dict:
+    """The rules the fast path does not cover, through GX's own validator on the same batch."""
+    if not rules:
+        return {}
+    import great_expectations as gx
+    from great_expectations.validator.v1_validator import Validator
+
+    subset = gx.ExpectationSuite(
+        name=suite_name,
+        expectations=[
+            copy.copy(e)
+            for e in definition.suite.expectations
+            if e.meta["rule"] in {r.name for r in rules}
+        ],
+    )
+    validator = Validator(
+        batch_definition=definition.batch_definition,
+        batch_parameters={"dataframe": frame},
         # row positions only: the values may be personal data (an ID number with a bad check
         # character), and validation results are stored outside the steward's schemas
         result_format={"result_format": "COMPLETE", "exclude_unexpected_values": True},
     )
+    result = validator.validate_expectation_suite(subset)
+    return {outcome.expectation_config.meta["rule"]: outcome for outcome in result.results}
 
 
 @cache
