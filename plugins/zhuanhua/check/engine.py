@@ -72,9 +72,10 @@ def unexpected_rows(expectation, frame: pd.DataFrame) -> tuple[np.ndarray, int, 
     positions index `frame`, which must have a 0..n-1 index (as GX's batch has)."""
     kind = expectation.expectation_type
     kwargs = expectation.configuration.kwargs
-    data = frame
-    if kwargs.get("row_condition"):
-        data = data.query(_query(kwargs), parser="pandas")
+    columns = [kwargs["column"]] if "column" in kwargs else _columns(kwargs)
+    data = frame[columns]  # only the columns the expectation reads: no copy of the whole frame
+    if kwargs.get("row_condition"):  # DataFrame.query is this eval, then this selection
+        data = data[frame.eval(_query(kwargs), parser="pandas").to_numpy(dtype=bool)]
     if "column" in kwargs:
         column = data[kwargs["column"]]
         missing = column.isna().to_numpy()
@@ -84,22 +85,29 @@ def unexpected_rows(expectation, frame: pd.DataFrame) -> tuple[np.ndarray, int, 
         present = column[~missing]
         ok = _COLUMN_CONDITIONS[kind](present, kwargs)
         return present.index.to_numpy()[~np.asarray(ok, dtype=bool)], len(data), int(missing.sum())
+    how = _HOW_MISSING.get(expectation.ignore_row_if)
+    domain = data.dropna(how=how, subset=columns) if how else data
     if "column_list" in kwargs:
-        columns = list(kwargs["column_list"])
-        how = {"all_values_are_missing": "all", "any_value_is_missing": "any"}.get(
-            expectation.ignore_row_if
-        )
-        domain = data.dropna(how=how, subset=columns) if how else data
-        duplicated = domain[columns].duplicated(keep=False).to_numpy()
+        duplicated = domain.duplicated(keep=False).to_numpy()
         return domain.index.to_numpy()[duplicated], len(data), len(data) - len(domain)
-    a, b = kwargs["column_A"], kwargs["column_B"]
-    how = {"both_values_are_missing": "all", "either_value_is_missing": "any"}.get(
-        expectation.ignore_row_if
-    )
-    domain = data.dropna(how=how, subset=[a, b]) if how else data
+    a, b = columns
     ok = _PAIR_CONDITIONS[kind](domain[a], domain[b], kwargs)
     bad = ~np.asarray(ok, dtype=bool)
     return domain.index.to_numpy()[bad], len(data), len(data) - len(domain)
+
+
+_HOW_MISSING = {  # ignore_row_if → DataFrame.dropna(how=…), as GX's get_domain_records
+    "both_values_are_missing": "all",
+    "either_value_is_missing": "any",
+    "all_values_are_missing": "all",
+    "any_value_is_missing": "any",
+}
+
+
+def _columns(kwargs: dict) -> list[str]:
+    if "column_list" in kwargs:
+        return list(dict.fromkeys(kwargs["column_list"]))
+    return [kwargs["column_A"], kwargs["column_B"]]
 
 
 def _between(column: pd.Series, kwargs: dict) -> pd.Series:

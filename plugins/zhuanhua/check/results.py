@@ -3,6 +3,9 @@ store, as GX's own run writes, so the Data Docs show every night as before.
 
 Row positions only, never values: a failing value may be personal data (an ID number with a
 bad check character), and validation results are stored outside the steward's schemas.
+The stored record keeps the counts and the first 20 failing rows (GX's SUMMARY shape): every
+failing row is in quarantine with its rules already, and serialising a hundred thousand row
+ids through GX's store costs more than the checks themselves.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import datetime
 
 import numpy as np
 
+_FULL_LISTS = {"unexpected_index_list", "unexpected_index_query", "unexpected_list"}
 PARTIAL = 20  # GX's partial_unexpected_index_list length
 BATCH_ID = "landed_files-rows"  # the data source and asset of every validation (suite.py)
 
@@ -66,6 +70,7 @@ def store(context, definition, results: list, engine: str) -> None:
     from great_expectations import __version__ as gx_version
     from great_expectations.core.expectation_validation_result import (
         ExpectationSuiteValidationResult,
+        ExpectationValidationResult,
     )
     from great_expectations.core.run_identifier import RunIdentifier
     from great_expectations.data_context.types.resource_identifiers import (
@@ -74,6 +79,15 @@ def store(context, definition, results: list, engine: str) -> None:
     )
     from great_expectations.validator.validator import calc_validation_statistics
 
+    results = [
+        ExpectationValidationResult(
+            success=r.success,
+            expectation_config=r.expectation_config,
+            result={k: v for k, v in r.result.items() if k not in _FULL_LISTS},
+            exception_info=r.exception_info,
+        )
+        for r in results
+    ]
     now = datetime.datetime.now(datetime.UTC)
     run_id = RunIdentifier(run_time=now)
     statistics = calc_validation_statistics(results)

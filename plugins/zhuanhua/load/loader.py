@@ -241,7 +241,7 @@ def _check(
     conn: psycopg.Connection, feed: Feed, chunk: list[FileVersion], settings: Settings
 ) -> None:
     """Type and validate the chunk's rows as one frame; results go back to each file."""
-    typed, failures = typed_frame(feed, _raw_frame(feed, chunk), settings.limits)
+    typed, failures = typed_frame(feed, raw_frame(feed, chunk), settings.limits)
     offset = 0
     for version in chunk:
         for position, problem in version.table.broken.items():
@@ -258,7 +258,7 @@ def _check(
         offset += size
 
 
-def _raw_frame(feed: Feed, chunk: list[FileVersion]) -> pd.DataFrame:
+def raw_frame(feed: Feed, chunk: list[FileVersion]) -> pd.DataFrame:
     """All rows of the chunk in the feed's column order, with each file's date and name fields."""
     names = [c.name for c in feed.columns]
     records, files, dates = [], [], []
