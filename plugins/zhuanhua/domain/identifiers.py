@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
 from zhuanhua.domain import codes
 from zhuanhua.errors import BadPatentNumber
@@ -19,6 +20,7 @@ def uscc_check_char(first17: str) -> str:
     return USCC_ALPHABET[(31 - total % 31) % 31]
 
 
+@lru_cache(maxsize=1 << 16)  # a night's codes repeat (the same parties file again and again)
 def uscc_is_valid(code: str) -> bool:
     """GB 32100-2015: the alphabet, a division code (digits) in positions 3–8, the check."""
     if len(code) != 18 or any(c not in USCC_ALPHABET for c in code):
@@ -34,6 +36,7 @@ def resident_id_check_char(first17: str) -> str:
     return _ID_CHECK[total % 11]
 
 
+@lru_cache(maxsize=1 << 16)
 def resident_id_is_valid(number: str) -> bool:
     """Check character, a real province and birth date; the division part may be younger than
     its holder (codes created after a birth are issued all the same), so it is not aged."""
