@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -405,3 +405,103 @@ def test_incremental_build_after_late_and_corrected_files_equals_a_full_refresh(
             ).fetchone()[0]
             == 1
         )
+
+
+SKEW = 1500  # transfers to one adopter, and loans it draws: 2 M pairs if anything pairs them
+CHAIN_MODELS = ("fct_conversion_chain", "fct_conversion_funnel_yearly")
+
+
+def _copies(conn, table: str, key: str, template: str, changes: dict[str, str]) -> str:
+    """An insert of SKEW copies of one row of `table` (its `key` = template), with `changes`
+    (SQL over i = 1…SKEW) in place of some columns."""
+    columns = [
+        c
+        for (c,) in conn.execute(
+            """select column_name from information_schema.columns
+               where table_schema = 'intermediate' and table_name = %s order by ordinal_position""",
+            (table,),
+        ).fetchall()
+    ]
+    values = ", ".join(changes.get(c, f"t.{c}") for c in columns)
+    return (
+        f"insert into intermediate.{table} select {values} from intermediate.{table} as t "
+        f"cross join generate_series(1, {SKEW}) as i where t.{key} = '{template}'"
+    )
+
+
+def _largest_plan_node(conn, settings, model: str) -> int:
+    """The most rows any step of the model's plan produced (rows × loops)."""
+    compiled = next((settings.home / "dbt" / "target" / "compiled").rglob(f"{model}.sql"))
+    conn.execute("set enable_nestloop = off")  # as the models run (dbt_project.yml pre-hook)
+    [(plan,)] = conn.execute(
+        "explain (analyze, format json) " + compiled.read_text(encoding="utf-8")
+    ).fetchall()
+    conn.execute("reset enable_nestloop")
+
+    def walk(node):
+        yield node["Actual Rows"] * node["Actual Loops"]
+        for child in node.get("Plans", []):
+            yield from walk(child)
+
+    return max(walk(plan[0]["Plan"]))
+
+
+def test_the_chain_stays_linear_for_an_adopter_with_thousands_of_transfers_and_loans(
+    built, settings
+):
+    transfer, loan = built.execute(
+        """select c.chain_id, l.loan_key
+           from marts.fct_conversion_chain as c
+           join intermediate.int_loans_resolved_to_current as l
+             on l.borrower_uscc = c.adopter_organization_key
+           where c.is_adopted and c.cancelled_on is null limit 1"""
+    ).fetchone()
+    try:
+        with built.transaction():
+            built.execute(
+                _copies(
+                    built,
+                    "int_transfers_deduplicated",
+                    "transfer_id",
+                    transfer,
+                    {
+                        "transfer_id": "'skew:' || i",
+                        "transfer_date": "date '2020-01-01' + i",
+                    },
+                )
+            )
+            built.execute(
+                _copies(
+                    built,
+                    "int_loans_resolved_to_current",
+                    "loan_key",
+                    loan,
+                    {
+                        "loan_key": "'skew:' || i",
+                        "disbursed_on": "date '2020-01-01' + 2 * i",
+                        "principal": "i",
+                        "pledged_patent_nos": "'{}'",
+                    },
+                )
+            )
+        dbt.run_dbt(settings, "run", "--select", *CHAIN_MODELS)
+        for model in CHAIN_MODELS:
+            assert _largest_plan_node(built, settings, model) < 10 * SKEW, model
+        # the sums equal the pairs counted by hand, for a few chains across the range
+        for day in (1, 200, 400):  # windows that end before the example's own loans
+            [(amount, count, first)] = built.execute(
+                """select financed_amount, loan_count, financing_date
+                   from marts.fct_conversion_chain where chain_id = %s""",
+                (f"skew:{day}",),
+            ).fetchall()
+            inside = [i for i in range(1, SKEW + 1) if day <= 2 * i <= day + 730]
+            assert (amount, count) == (sum(inside), len(inside))
+            assert first == date(2020, 1, 1) + timedelta(2 * inside[0])
+    finally:
+        with built.transaction():
+            for table, key in (
+                ("int_transfers_deduplicated", "transfer_id"),
+                ("int_loans_resolved_to_current", "loan_key"),
+            ):
+                built.execute(f"delete from intermediate.{table} where {key} like 'skew:%'")
+        dbt.run_dbt(settings, "run", "--select", *CHAIN_MODELS)

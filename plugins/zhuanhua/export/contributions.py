@@ -42,7 +42,7 @@ CHAINS = """
     select chain_id, chain_origin, application_no, registration_no,
            coalesce(owner_group, '其他') as owner_group, output_date, transfer_kind,
            transfer_date, coalesce(transfer_amount, 0) as transfer_amount, adoption_date,
-           financing_date, loan_keys, cancelled_on
+           financing_date, cancelled_on
     from marts.fct_conversion_chain
     where (%(county)s::text is null or owner_county_code = %(county)s)
     order by chain_id
@@ -74,7 +74,31 @@ GRANTED_PATENTS = """
       and (%(county)s::text is null or o.county_code = %(county)s)
     order by d.application_no
 """
-LOAN_PRINCIPALS = "select loan_key, principal, disbursed_on from marts.fct_tech_loan"
+# The loans of the given chains' financing windows (fct_conversion_chain: the adopter's own, or
+# pledging the patent), each once: two semi-joins a hash runs, never a chain × loan product.
+FINANCING_LOANS = """
+    with chains as (
+        select adopter_organization_key, application_no, transfer_date, financing_window_ends_on
+        from marts.fct_conversion_chain where chain_id = any(%(chains)s)
+    ),
+    loans as (
+        select loan_key, principal, disbursed_on, borrower_organization_key, pledged_patent_nos
+        from marts.fct_tech_loan where disbursed_on between %(start)s and %(end)s
+    )
+    select l.loan_key, l.principal, l.disbursed_on from loans as l
+    where exists (
+        select 1 from chains as c
+        where c.adopter_organization_key = l.borrower_organization_key
+          and l.disbursed_on between c.transfer_date and c.financing_window_ends_on)
+    union
+    select l.loan_key, l.principal, l.disbursed_on from loans as l
+    cross join lateral unnest(l.pledged_patent_nos) as pledged (application_no)
+    where exists (
+        select 1 from chains as c
+        where c.application_no = pledged.application_no
+          and l.disbursed_on between c.transfer_date and c.financing_window_ends_on)
+    order by loan_key
+"""
 
 
 def all_contributions(
@@ -233,17 +257,16 @@ def _financing_amounts(
     conn: psycopg.Connection, chains: list[dict], period: Period
 ) -> list[Contribution]:
     """The loans, each once, disbursed in the period to chains financed in the period."""
-    keys = {
-        key
+    financed = [
+        chain["chain_id"]
         for chain in chains
         if _within(chain["financing_date"], period)
         and not (chain["cancelled_on"] and chain["cancelled_on"] <= period.end)
-        for key in chain["loan_keys"]
-    }
-    if not keys:
+    ]
+    if not financed:
         return []
     loans = conn.execute(
-        LOAN_PRINCIPALS + " where loan_key = any(%s) order by loan_key", (sorted(keys),)
+        FINANCING_LOANS, {"chains": financed, "start": period.start, "end": period.end}
     ).fetchall()
     return [
         Contribution(

@@ -2,8 +2,10 @@
 -- output (a granted patent, or for know-how and software the contract itself), the transfer,
 -- its adoption by an enterprise in the city, and financing of that adopter within the
 -- financing window after the transfer (var financing_window_days: a tech loan it draws, a
--- loan pledging the patent, or a PE01 pledge). A transfer only a contract states keeps the
--- date of the contract's 注销 (cancelled_on): it counts in periods ending before that date.
+-- loan pledging the patent, or a PE01 pledge). A chain's loans are summed, not listed: find
+-- them with the window's end (financing_window_ends_on), as the analyst guide shows. A
+-- transfer only a contract states keeps the date of the contract's 注销 (cancelled_on): it
+-- counts in periods ending before that date.
 
 with
 
@@ -82,21 +84,40 @@ pledged_patents as (
 
 ),
 
-financing_loans as (
+adopter_windows as (
 
-    -- loans the adopter drew, and loans pledging the patent (two joins a hash can run)
     select
-        c.chain_id,
-        l.loan_key,
-        l.disbursed_on,
-        l.principal
-    from chains as c
-    inner join loans as l
-        on l.borrower_uscc = c.adopter_organization_key
-        and {{ within_financing_window('l.disbursed_on', 'c.transfer_date') }}
-    where c.is_adopted
-    union
+        chain_id as window_id,
+        adopter_organization_key as borrower_key,
+        transfer_date as starts_on,
+        {{ financing_window_end('transfer_date') }} as ends_on
+    from chains
+    where is_adopted
+
+),
+
+borrowers as (
+
     select
+        loan_key,
+        borrower_uscc as borrower_key,
+        disbursed_on,
+        principal
+    from loans
+
+),
+
+adopter_loans as (
+
+    -- the adopter's own loans in each window, summed without pairing them (macro's note)
+    {{ loans_within_windows('adopter_windows', 'borrowers') }}
+
+),
+
+pledge_only_loans as (
+
+    -- loans pledging the patent that another party drew: the adopter's are counted above
+    select distinct
         c.chain_id,
         l.loan_key,
         l.disbursed_on,
@@ -106,7 +127,7 @@ financing_loans as (
     inner join loans as l
         on l.loan_key = p.loan_key
         and {{ within_financing_window('l.disbursed_on', 'c.transfer_date') }}
-    where c.is_adopted
+    where c.is_adopted and l.borrower_uscc is distinct from c.adopter_organization_key
 
 ),
 
@@ -134,11 +155,25 @@ loan_totals as (
 
     select
         chain_id,
-        min(disbursed_on) as first_loan_on,
+        min(first_loan_on) as first_loan_on,
         sum(principal) as financed_amount,
-        count(*) as loan_count,
-        array_agg(loan_key order by disbursed_on, loan_key) as loan_keys
-    from financing_loans
+        sum(loan_count) as loan_count
+    from (
+        select
+            window_id as chain_id,
+            first_loan_on,
+            principal,
+            loan_count
+        from adopter_loans
+        where loan_count > 0
+        union all
+        select
+            chain_id,
+            disbursed_on,
+            principal,
+            1 as loan_count
+        from pledge_only_loans
+    ) as financing
     group by chain_id
 
 ),
@@ -174,7 +209,7 @@ final as (
         least(lt.first_loan_on, pl.first_pledged_on) as financing_date,
         coalesce(lt.financed_amount, 0) as financed_amount,
         coalesce(lt.loan_count, 0)::integer as loan_count,
-        coalesce(lt.loan_keys, '{}') as loan_keys,
+        {{ financing_window_end('c.transfer_date') }} as financing_window_ends_on,
         coalesce(pl.pledge_count, 0)::integer as pledge_count,
         (lt.chain_id is not null or pl.chain_id is not null) as is_financed,
         c.transfer_date - c.output_date as days_output_to_transfer,

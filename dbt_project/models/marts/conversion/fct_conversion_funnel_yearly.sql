@@ -80,15 +80,96 @@ per_result as (
 
 ),
 
-financed_loans as (
+adopted_windows as (
 
+    -- each result's financing windows per adopter, merged where they overlap, so that a loan
+    -- in two windows of the same result counts once
+    select
+        result_id,
+        borrower_key,
+        result_id || '|' || borrower_key || '|' || island as window_id,
+        min(starts_on) as starts_on,
+        max(ends_on) as ends_on
+    from (
+        select
+            *,
+            sum(is_new) over (
+                partition by result_id, borrower_key order by starts_on, ends_on
+                rows unbounded preceding
+            ) as island
+        from (
+            select
+                result_id,
+                adopter_organization_key as borrower_key,
+                transfer_date as starts_on,
+                financing_window_ends_on as ends_on,
+                case
+                    when
+                        transfer_date <= max(financing_window_ends_on) over (
+                            partition by result_id, adopter_organization_key
+                            order by transfer_date, financing_window_ends_on
+                            rows between unbounded preceding and 1 preceding
+                        )
+                        then 0
+                    else 1
+                end as is_new
+            from chain_results
+            where is_adopted
+        ) as windows
+    ) as islands
+    group by result_id, borrower_key, island
+
+),
+
+borrowers as (
+
+    select
+        loan_key,
+        borrower_organization_key as borrower_key,
+        disbursed_on,
+        principal
+    from loans
+
+),
+
+adopter_loans as (
+
+    {{ loans_within_windows('adopted_windows', 'borrowers') }}
+
+),
+
+pledged_patents as (
+
+    select
+        l.loan_key,
+        pledged.application_no
+    from loans as l
+    cross join lateral unnest(l.pledged_patent_nos) as pledged (application_no)
+
+),
+
+pledge_only_loans as (
+
+    -- loans pledging the result's patent in a window, drawn by no adopter in its own window
     select distinct
         c.result_id,
         l.loan_key,
         l.principal
     from chain_results as c
-    cross join lateral unnest(c.loan_keys) as k (loan_key)
-    inner join loans as l on l.loan_key = k.loan_key
+    inner join pledged_patents as p on p.application_no = c.application_no
+    inner join loans as l
+        on l.loan_key = p.loan_key
+        and l.disbursed_on between c.transfer_date and c.financing_window_ends_on
+    where
+        c.is_adopted
+        and not exists (
+            select 1
+            from adopted_windows as w
+            where
+                w.result_id = c.result_id
+                and w.borrower_key = l.borrower_organization_key
+                and l.disbursed_on between w.starts_on and w.ends_on
+        )
 
 ),
 
@@ -97,7 +178,18 @@ financed_amounts as (
     select
         result_id,
         sum(principal) as financed_amount
-    from financed_loans
+    from (
+        select
+            w.result_id,
+            a.principal
+        from adopter_loans as a
+        inner join adopted_windows as w on w.window_id = a.window_id
+        union all
+        select
+            result_id,
+            principal
+        from pledge_only_loans
+    ) as financing
     group by result_id
 
 ),
