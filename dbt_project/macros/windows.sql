@@ -14,7 +14,7 @@
     `loans` has loan_key, borrower_key, disbursed_on, principal. Each window's start and end
     go into the borrower's loans as markers, sorted by day (a start before that day's loans,
     an end after them): the running sums at the two markers differ by exactly the loans
-    within [starts_on, ends_on], and the first loan at or after the start is read forwards.
+    within [starts_on, ends_on], and the first loan at or after the start is read backwards.
     One sort per borrower: n log n. Returns window_id, principal, loan_count, first_loan_on
     (null, 0, 0 when a window holds no loan). -#}
 {% macro loans_within_windows(windows, loans) -%}
@@ -34,9 +34,11 @@
             ends_on,
             sum(principal) over by_day as running_principal,
             count(principal) over by_day as running_count,
+            -- read backwards from the end: a frame that grows is one pass (a frame that
+            -- shrinks, `current row and unbounded following`, recomputes each row: n²)
             min(case when marker = 1 then day end) over (
-                partition by borrower_key order by day, marker
-                rows between current row and unbounded following
+                partition by borrower_key order by day desc, marker desc
+                rows unbounded preceding
             ) as next_loan_on
         from (
             select window_id, borrower_key, starts_on as day, 0 as marker, ends_on,
