@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+import numpy as np
 import pandas as pd
 import psycopg
 
@@ -62,7 +63,7 @@ class FileVersion:
     started_at: datetime
     table: RawTable | None = None
     error: str | None = None
-    typed: pd.DataFrame | None = None
+    checked_values: np.ndarray | None = None  # typed rows × checked_columns, as objects
     failures: dict[int, list[Failure]] = field(default_factory=dict)
 
     @property
@@ -248,10 +249,11 @@ def _check(
             failures[offset + position] = [Failure(f"{feed.name}.line_readable", "line", problem)]
         offset += len(version.table.rows)
     check_rows(conn, feed, typed, failures, settings)
+    values = typed[checked_columns(feed)].to_numpy(dtype=object)  # once: a file takes a view
     offset = 0
     for version in chunk:
         size = len(version.table.rows)
-        version.typed = typed.iloc[offset : offset + size].reset_index(drop=True)
+        version.checked_values = values[offset : offset + size]
         version.failures = {
             p - offset: fs for p, fs in failures.items() if offset <= p < offset + size
         }
@@ -476,7 +478,7 @@ def _copy_checked(conn: psycopg.Connection, batch_id: int, version: FileVersion)
     numbers = version.row_numbers
     columns = ", ".join(["batch_id", "row_no", *names])
     with conn.cursor().copy(f"copy checked.{version.feed.name} ({columns}) from stdin") as copy:
-        for position, values in enumerate(version.typed[names].itertuples(index=False, name=None)):
+        for position, values in enumerate(version.checked_values.tolist()):
             if position not in rejected:
                 copy.write_row([batch_id, numbers[position], *values])
 
