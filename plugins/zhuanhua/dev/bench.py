@@ -10,7 +10,9 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
+import resource
 import shutil
+import threading
 import time
 from datetime import date, timedelta
 
@@ -25,7 +27,13 @@ from zhuanhua.dev.synth import generate
 from zhuanhua.domain.feeds import FEEDS
 from zhuanhua.errors import FileRejected
 from zhuanhua.load.connection import connect, other_database, warehouse_url
-from zhuanhua.load.loader import CHECK_CHUNK_ROWS, FileVersion, load_files, raw_frame
+from zhuanhua.load.loader import (
+    CHECK_CHUNK_ROWS,
+    FileVersion,
+    already_received,
+    load_files,
+    raw_frame,
+)
 from zhuanhua.load.schema import raw_columns
 from zhuanhua.ops.orchestrate import WAREHOUSE_DAG, prepare_airflow, run_chain
 from zhuanhua.ops.steps import prepare_warehouse
@@ -73,8 +81,14 @@ def run_bench(settings: Settings, scale: str = "province", days: int = 365) -> d
             }
         _print(results)
         results["dbt"] = _bench_dbt(conn, bench, str(landing), last + timedelta(days=1))
-    results["airflow"] = _bench_airflow(bench, last + timedelta(days=1))
-    out = bench.home / "bench" / "results.json"
+    results["memory"] = _peak_memory()
+    print(
+        f"peak memory: this process {results['memory']['bench_mb']:,.0f} MB, "
+        f"its children (dbt) {results['memory']['children_mb']:,.0f} MB"
+    )
+    if scale == "province":  # the Cosmos figure is the province's; at national it adds an hour
+        results["airflow"] = _bench_airflow(bench, last + timedelta(days=1))
+    out = bench.home / "bench" / f"results-{scale}.json"
     out.write_text(json.dumps(results, indent=2, default=str), encoding="utf-8")
     print(f"figures written to {out}")
     return results
@@ -156,18 +170,30 @@ def _bench_airflow(bench: Settings, night: date) -> dict:
 
 
 def _bench_dbt(conn: psycopg.Connection, bench: Settings, landing: str, next_day: date) -> dict:
-    """A full `dbt build` over the year, then the next night's load and an incremental one."""
-    started = time.perf_counter()
-    dbt.run_dbt(bench, "build", "--full-refresh")
-    full = time.perf_counter() - started
-    for feed in FEEDS.values():
-        files = Landing(landing).files(feed, next_day)
-        load_files(
-            conn, feed, (Landing(landing).fetch(f, bench.limits.file_bytes) for f in files), bench
-        )
-    started = time.perf_counter()
-    dbt.build(bench)
-    one_day = time.perf_counter() - started
+    """A full `dbt build` over the year, then the next night: its load and an incremental build.
+    The database's temporary files are sampled throughout (their peak size)."""
+    with TempFilePeak(bench) as temp:
+        started = time.perf_counter()
+        dbt.run_dbt(bench, "build", "--full-refresh")
+        full = time.perf_counter() - started
+        started = time.perf_counter()
+        for feed in FEEDS.values():  # the night lists the landing area, reads only new files
+            files = Landing(landing).files(feed, next_day)
+            described = {f.name for f in files} - already_received(conn, feed, files)
+            load_files(
+                conn,
+                feed,
+                (
+                    Landing(landing).fetch(f, bench.limits.file_bytes)
+                    for f in files
+                    if f.name in described
+                ),
+                bench,
+            )
+        next_load = time.perf_counter() - started
+        started = time.perf_counter()
+        dbt.build(bench)
+        one_day = time.perf_counter() - started
     facts = {
         table: conn.execute(f"select count(*) from marts.{table}").fetchone()[0]
         for table in (
@@ -179,10 +205,51 @@ def _bench_dbt(conn: psycopg.Connection, bench: Settings, landing: str, next_day
         )
     }
     print(
-        f"dbt build, full: {full:.1f} s; one more day (incremental): {one_day:.1f} s; "
+        f"dbt build, full: {full:.1f} s; one more night: load {next_load:.1f} s + build "
+        f"{one_day:.1f} s; database temporary files at most {temp.peak / 2**20:,.0f} MB; "
         + ", ".join(f"{table} {rows:,}" for table, rows in facts.items())
     )
-    return {"full_s": full, "one_day_s": one_day, "rows": facts}
+    return {
+        "full_s": full,
+        "next_night_load_s": next_load,
+        "one_day_s": one_day,
+        "temp_files_peak_bytes": temp.peak,
+        "rows": facts,
+    }
+
+
+class TempFilePeak:
+    """The largest the server's temporary files grew while the block ran, sampled twice a
+    second on a connection of its own (pg_ls_tmpdir: the warehouse's own server)."""
+
+    def __init__(self, settings: Settings):
+        self.settings, self.peak, self._stop = settings, 0, threading.Event()
+
+    def __enter__(self) -> TempFilePeak:
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _sample(self) -> None:
+        with connect(self.settings) as conn:
+            conn.autocommit = True
+            while not self._stop.wait(0.5):
+                [(size,)] = conn.execute(
+                    "select coalesce(sum(size), 0) from pg_ls_tmpdir()"
+                ).fetchall()
+                self.peak = max(self.peak, int(size))
+
+
+def _peak_memory() -> dict:
+    """Peak resident memory of this process and of its finished children, in MB."""
+    return {
+        "bench_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "children_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+    }
 
 
 def _bench_settings(settings: Settings) -> Settings:
