@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from tests.check.test_rules import BASE, CASES, GX_STATE
-from zhuanhua.check import engine
+from zhuanhua.check import engine, results
 from zhuanhua.check import suite as checks
 from zhuanhua.check.rules import derive, rules_for
 from zhuanhua.settings import DEFAULT_REGION
@@ -43,20 +43,25 @@ def _frame(feed: str, rng: random.Random) -> pd.DataFrame:
 
 
 def _disturb(frame: pd.DataFrame, feed: str, rng: random.Random) -> pd.DataFrame:
-    columns = [c for c in frame.columns if c != "file_name"]
+    columns = list(frame.columns)
     for _ in range(ROWS // 4):  # a missing value, or another row's value, anywhere
         row, column = rng.randrange(len(frame)), rng.choice(columns)
         other = rng.randrange(len(frame))
         frame.at[row, column] = None if rng.random() < 0.5 else frame.at[other, column]
     for rule in rules_for(feed, DEFAULT_REGION):
         kwargs = rule.expectation.configuration.kwargs
-        for row in rng.sample(range(len(frame)), 8):
+        for row in rng.sample(range(len(frame)), 12):
             if "min_value" in kwargs or "max_value" in kwargs:  # the bounds themselves
-                bound = kwargs.get("min_value", kwargs.get("max_value"))
+                bounds = [kwargs[k] for k in ("min_value", "max_value") if k in kwargs]
+                bound = rng.choice(bounds)
                 frame.at[row, kwargs["column"]] = D(str(bound)) if row % 2 else int(bound)
-            elif "column_A" in kwargs:  # the pair equal, or one side missing
-                value = frame.at[row, kwargs["column_B"]] if row % 3 else None
-                frame.at[row, kwargs["column_A"]] = value
+            elif "column_A" in kwargs:  # the pair equal, or either side missing, or both
+                a, b = kwargs["column_A"], kwargs["column_B"]
+                choice = row % 4
+                if choice == 0:
+                    frame.at[row, a] = frame.at[row, b]
+                for side in {0: (), 1: (a,), 2: (b,), 3: (a, b)}[choice]:
+                    frame.at[row, side] = None
     return frame
 
 
@@ -64,19 +69,71 @@ def _disturb(frame: pd.DataFrame, feed: str, rng: random.Random) -> pd.DataFrame
 def test_the_fast_path_fails_the_same_rows_as_gx_for_every_rule(feed):
     rules = rules_for(feed, DEFAULT_REGION)
     assert [r.name for r in rules if not engine.covers(r.expectation)] == []
-    definition = checks._definition(feed, rules, GX_STATE)
-    for seed in range(2):
-        frame = _frame(feed, random.Random(f"{feed}:{seed}")).reset_index(drop=True)
-        by_gx = checks._run_by_gx(feed, list(rules), frame, definition)
-        failing = 0
+    frames = [_frame(feed, random.Random(f"{feed}:{seed}")) for seed in range(2)]
+    failing = _assert_parity(feed, rules, frames)
+    assert failing == {r.name for r in rules}  # the frames make every rule fail somewhere
+
+
+def _assert_parity(suite_name: str, rules, frames) -> set[str]:
+    """The fast path's failing rows, success and counts equal GX's for each rule and frame;
+    returns the rules that failed some row."""
+    definition = checks._definition(suite_name, rules, GX_STATE)
+    stored = {e.meta["rule"]: e for e in definition.suite.expectations}
+    failing = set()
+    for frame in frames:
+        frame = frame.reset_index(drop=True)
+        by_gx = checks._run_by_gx(suite_name, list(rules), frame, definition)
         for rule in rules:
-            expected = by_gx[rule.name]
+            expected, expectation = by_gx[rule.name], stored[rule.name]
             assert not expected.exception_info.get("raised_exception"), rule.name
-            fast, _, _ = engine.unexpected_rows(rule.expectation, frame)
+            assert engine.covers(expectation), rule.name
+            found = engine.unexpected_rows(expectation, frame)
+            fast = results.expectation_result(expectation, expectation.configuration, *found)
             gx_rows = set(expected.result["unexpected_index_list"] or [])
-            assert set(fast.tolist()) == gx_rows, rule.name
-            failing += bool(gx_rows)
-        assert failing >= len(rules) - 2  # the frame makes (nearly) every rule fail somewhere
+            assert set(fast.result["unexpected_index_list"]) == gx_rows, rule.name
+            assert fast.success == expected.success, rule.name
+            for count in ("element_count", "unexpected_count", "missing_count"):
+                assert fast.result.get(count) == expected.result.get(count), (rule.name, count)
+            if gx_rows:
+                failing.add(rule.name)
+    return failing
+
+
+def test_settings_no_rule_uses_yet_agree_with_gx_too():
+    """Missing-value policies, pairs with a missing member, bounds both ways, `mostly`."""
+    rng = random.Random(3)
+    frame = pd.DataFrame(
+        {
+            "a": [rng.choice(["x", "y", None]) for _ in range(300)],
+            "b": [rng.choice(["x", "z", None, float("nan")]) for _ in range(300)],
+            "n": [rng.choice([D("0"), D("5"), D("10"), D("10.5"), None]) for _ in range(300)],
+            "f": [rng.choice([0.0, 5.0, 10.0, float("nan")]) for _ in range(300)],
+            "k": [rng.choice(["p", "q", None]) for _ in range(300)],
+        }
+    )
+    pair = {"column_A": "a", "column_B": "b"}
+    expectations = [
+        gxe.ExpectColumnPairValuesToBeEqual(**pair),
+        gxe.ExpectColumnPairValuesToBeEqual(**pair, ignore_row_if="neither"),
+        gxe.ExpectColumnPairValuesToBeInSet(
+            **pair, value_pairs_set=[("x", "x"), ("y", None), (None, "z")]
+        ),
+        gxe.ExpectColumnPairValuesToBeInSet(
+            **pair, value_pairs_set=[("x", None)], ignore_row_if="neither"
+        ),
+        gxe.ExpectCompoundColumnsToBeUnique(column_list=["a", "k"]),
+        gxe.ExpectCompoundColumnsToBeUnique(column_list=["a", "k"], ignore_row_if="never"),
+        gxe.ExpectColumnValuesToBeBetween(column="n", min_value=0, max_value=10, strict_min=True),
+        gxe.ExpectColumnValuesToBeBetween(column="f", min_value=0, max_value=10, strict_max=True),
+        gxe.ExpectColumnValuesToBeInSet(column="k", value_set=["p"], mostly=0.5),
+        gxe.ExpectColumnValuesToBeInSet(column="k", value_set=["p"], mostly=0.2),
+        gxe.ExpectColumnValuesToNotBeNull(column="a", mostly=0.6),
+        gxe.ExpectColumnValuesToMatchRegex(column="a", regex="^x", row_condition='k == "p"'),
+    ]
+    rules = tuple(
+        checks.Rule(f"settings.rule_{i}", "a", "demo", e) for i, e in enumerate(expectations)
+    )
+    assert _assert_parity("demo_settings", rules, [frame, frame.iloc[::7]])
 
 
 def test_a_kind_the_fast_path_does_not_cover_runs_through_gx():

@@ -51,6 +51,15 @@ def covers(expectation) -> bool:
     kwargs = expectation.configuration.kwargs
     if kind not in _SETTINGS or set(kwargs) - _SETTINGS[kind]:
         return False
+    if any(isinstance(v, dict) for k, v in kwargs.items() if k != "row_condition"):
+        return False  # a suite parameter ($PARAMETER): GX resolves it
+    if "value_set" in kwargs and kwargs["value_set"] is None:
+        return False  # GX passes every row; leave that to GX
+    low, high = kwargs.get("min_value"), kwargs.get("max_value")
+    if low is not None and high is not None and low > high:
+        return False  # GX raises: the rule errors rather than failing every row
+    if getattr(expectation, "ignore_row_if", None) not in (None, *_HOW_MISSING, *_NEVER_IGNORE):
+        return False
     return kwargs.get("row_condition") is None or _query(kwargs) is not None
 
 
@@ -74,8 +83,8 @@ def unexpected_rows(expectation, frame: pd.DataFrame) -> tuple[np.ndarray, int, 
     kwargs = expectation.configuration.kwargs
     columns = [kwargs["column"]] if "column" in kwargs else _columns(kwargs)
     data = frame[columns]  # only the columns the expectation reads: no copy of the whole frame
-    if kwargs.get("row_condition"):  # DataFrame.query is this eval, then this selection
-        data = data[frame.eval(_query(kwargs), parser="pandas").to_numpy(dtype=bool)]
+    if kwargs.get("row_condition"):  # DataFrame.query is this eval, then this .loc
+        data = data.loc[frame.eval(_query(kwargs), parser="pandas")]
     if "column" in kwargs:
         column = data[kwargs["column"]]
         missing = column.isna().to_numpy()
@@ -96,6 +105,7 @@ def unexpected_rows(expectation, frame: pd.DataFrame) -> tuple[np.ndarray, int, 
     return domain.index.to_numpy()[bad], len(data), len(data) - len(domain)
 
 
+_NEVER_IGNORE = ("neither", "never")
 _HOW_MISSING = {  # ignore_row_if → DataFrame.dropna(how=…), as GX's get_domain_records
     "both_values_are_missing": "all",
     "either_value_is_missing": "any",
@@ -131,7 +141,8 @@ def _pairs_in_set(a: pd.Series, b: pd.Series, kwargs: dict) -> np.ndarray:
     """GX walks the rows and asks `(a, b) in set`, a missing value read as None; the same
     question, asked once per distinct pair."""
     allowed = {(x, y) for x, y in kwargs["value_pairs_set"]}
-    pairs = list(zip(a.where(a.notna(), None), b.where(b.notna(), None), strict=True))
+    a, b = (c.astype(object).where(c.notna(), None) for c in (a, b))  # NaN, NA → None
+    pairs = list(zip(a, b, strict=True))
     verdicts = {pair: pair in allowed for pair in set(pairs)}
     return np.fromiter((verdicts[p] for p in pairs), dtype=bool, count=len(pairs))
 

@@ -14,7 +14,7 @@ import datetime
 
 import numpy as np
 
-_FULL_LISTS = {"unexpected_index_list", "unexpected_index_query", "unexpected_list"}
+_FULL_LISTS = {"unexpected_index_list", "unexpected_list"}
 PARTIAL = 20  # GX's partial_unexpected_index_list length
 BATCH_ID = "landed_files-rows"  # the data source and asset of every validation (suite.py)
 
@@ -35,7 +35,6 @@ def expectation_result(
         "unexpected_count": count,
         "unexpected_index_list": ids,
         "partial_unexpected_index_list": ids[:PARTIAL],
-        "unexpected_index_query": f"df.filter(items={ids}, axis=0)",
     }
     if expectation.expectation_type.endswith("_be_null"):
         result["unexpected_percent"] = _percent(count, domain)
@@ -47,10 +46,10 @@ def expectation_result(
             "unexpected_percent_total": _percent(count, domain),
             "unexpected_percent_nonmissing": _percent(count, nonmissing),
         }
-    mostly = getattr(expectation, "mostly", 1) or 1
+    mostly = getattr(expectation, "mostly", None)
     checked = domain if expectation.expectation_type.endswith("_be_null") else nonmissing
     return ExpectationValidationResult(
-        success=count == 0 or (mostly < 1 and 1 - count / checked >= mostly),
+        success=_mostly_success(checked, count, 1 if mostly is None else mostly),
         expectation_config=configuration,
         result=result,
         exception_info={
@@ -59,6 +58,31 @@ def expectation_result(
             "exception_traceback": None,
         },
     )
+
+
+def error_result(configuration, error: Exception):
+    """An expectation that could not be evaluated, recorded as GX records one."""
+    from great_expectations.core.expectation_validation_result import (
+        ExpectationValidationResult,
+    )
+
+    return ExpectationValidationResult(
+        success=False,
+        expectation_config=configuration,
+        result={},
+        exception_info={
+            "raised_exception": True,
+            "exception_message": f"{type(error).__name__}: {error}",
+            "exception_traceback": None,
+        },
+    )
+
+
+def _mostly_success(checked: int, unexpected: int, mostly: float) -> bool:
+    """GX's own test (`_mostly_success`): the share of checked rows that pass, against mostly."""
+    if checked == 0:
+        return True
+    return (checked - unexpected) / checked >= mostly
 
 
 def _percent(part: int, whole: int) -> float | None:

@@ -105,20 +105,22 @@ def _run(suite_name: str, rules: tuple[Rule, ...], frame: pd.DataFrame, gx_state
     from zhuanhua.check import engine, results  # lazy: pandas, see TYPE_CHECKING above
 
     definition = _definition(suite_name, rules, gx_state)
+    # the expectations as the project stores them, as GX itself would run them
     stored = {e.meta["rule"]: e for e in definition.suite.expectations}
-    fast = [r for r in rules if engine.covers(r.expectation)]
-    by_gx = _run_by_gx(suite_name, [r for r in rules if r not in fast], frame, definition)
+    fast = {r.name for r in rules if engine.covers(stored[r.name])}
+    by_gx = _run_by_gx(suite_name, [r for r in rules if r.name not in fast], frame, definition)
     outcomes = []
     for rule in rules:
-        if rule in fast:
-            positions, domain, missing = engine.unexpected_rows(rule.expectation, frame)
-            outcomes.append(
-                results.expectation_result(
-                    rule.expectation, stored[rule.name].configuration, positions, domain, missing
-                )
-            )
-        else:
+        expectation = stored[rule.name]
+        if rule.name not in fast:
             outcomes.append(by_gx[rule.name])
+            continue
+        try:
+            found = engine.unexpected_rows(expectation, frame)
+        except Exception as exc:  # as GX records a metric's error: the rule is not evaluated
+            outcomes.append(results.error_result(expectation.configuration, exc))
+            continue
+        outcomes.append(results.expectation_result(expectation, expectation.configuration, *found))
     kind = "vectorised (zhuanhua.check.engine)" if not by_gx else "vectorised and GX pandas"
     results.store(_context(gx_state), definition, outcomes, kind)
     return outcomes
