@@ -75,8 +75,5 @@ def unknown(
             targets = targets.drop(targets.query(reference.applies).index)
         known |= set(targets[reference.column].dropna())
     failure = Failure(f"{feed}.{reference.rule}", reference.column, reference.message)
-    return {
-        int(position): failure
-        for position in needing.index
-        if needing.at[position, reference.column] not in known
-    }
+    unknown_rows = needing.index[~needing[reference.column].isin(known)]
+    return {int(position): failure for position in unknown_rows}

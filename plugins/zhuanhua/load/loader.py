@@ -147,9 +147,14 @@ def _load_files(
     outcomes: dict[str, BatchOutcome] = {}
     order: list[str] = []
     pending: list[FileVersion] = []
+    known = set(  # one statement for the load, not one a file (the lock keeps it current)
+        conn.execute(
+            "select file_name, sha256 from raw.batch_ledger where feed = %s", (feed.name,)
+        ).fetchall()
+    )
     for delivery in deliveries:
         order.append(delivery.landed.name)
-        version = _read(conn, feed, delivery, settings)
+        version = _read(feed, delivery, settings, known)
         if version is None:
             outcomes[delivery.landed.name] = BatchOutcome(delivery.landed.name, "skipped")
             continue
@@ -165,14 +170,11 @@ def _load_files(
 
 
 def _read(
-    conn: psycopg.Connection, feed: Feed, delivery: Delivery, settings: Settings
+    feed: Feed, delivery: Delivery, settings: Settings, known: set[tuple[str, str]]
 ) -> FileVersion | None:
+    """The delivery read into rows, or None when this version is in the ledger (`known`)."""
     landed = delivery.landed
-    known = conn.execute(
-        "select 1 from raw.batch_ledger where feed = %s and file_name = %s and sha256 = %s",
-        (feed.name, landed.name, delivery.sha256),
-    ).fetchone()
-    if known:
+    if (landed.name, delivery.sha256) in known:
         return None
     version = FileVersion(feed, landed, delivery.size, delivery.sha256, datetime.now(UTC))
     limits = settings.limits
