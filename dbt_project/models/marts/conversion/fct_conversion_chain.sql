@@ -76,11 +76,7 @@ chains as (
 
 pledged_patents as (
 
-    select
-        l.loan_key,
-        pledged.application_no
-    from loans as l
-    cross join lateral unnest(l.pledged_patent_nos) as pledged (application_no)
+    select * from {{ ref('int_loan_pledges_unnested') }}
 
 ),
 

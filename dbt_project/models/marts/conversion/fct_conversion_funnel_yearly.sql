@@ -140,11 +140,7 @@ adopter_loans as (
 
 pledged_patents as (
 
-    select
-        l.loan_key,
-        pledged.application_no
-    from loans as l
-    cross join lateral unnest(l.pledged_patent_nos) as pledged (application_no)
+    select * from {{ ref('int_loan_pledges_unnested') }}
 
 ),
 
