@@ -13,7 +13,9 @@ suite; a kind, or a setting, not listed here is left to GX (`covers` says no).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
+from decimal import Decimal
 
 import numpy as np
 import pandas as pd
@@ -76,18 +78,39 @@ def _query(kwargs: dict) -> str | None:
     return None
 
 
-def unexpected_rows(expectation, frame: pd.DataFrame) -> tuple[np.ndarray, int, int]:
+class Batch:
+    """The frame one validation checks, with each column's missing values found once: a
+    suite asks about the same column many times (a province night: 43 rules, 20 columns)."""
+
+    def __init__(self, frame: pd.DataFrame):
+        self.frame = frame
+        self._missing: dict[str, np.ndarray] = {}
+
+    def missing(self, column: str) -> np.ndarray:
+        if column not in self._missing:
+            self._missing[column] = self.frame[column].isna().to_numpy()
+        return self._missing[column]
+
+
+def unexpected_rows(
+    expectation, batch: Batch | pd.DataFrame, kwargs: dict | None = None
+) -> tuple[np.ndarray, int, int]:
     """(failing row positions, rows in the expectation's domain, of which missing):
-    positions index `frame`, which must have a 0..n-1 index (as GX's batch has)."""
-    kind = expectation.expectation_type
-    kwargs = expectation.configuration.kwargs
+    positions index the frame, which must have a 0..n-1 index (as GX's batch has).
+    `kwargs`: the expectation's configuration's, when the caller has them already."""
+    batch = batch if isinstance(batch, Batch) else Batch(batch)
+    frame, kind = batch.frame, expectation.expectation_type
+    kwargs = expectation.configuration.kwargs if kwargs is None else kwargs
     columns = [kwargs["column"]] if "column" in kwargs else _columns(kwargs)
     data = frame[columns]  # only the columns the expectation reads: no copy of the whole frame
-    if kwargs.get("row_condition"):  # DataFrame.query is this eval, then this .loc
+    conditioned = bool(kwargs.get("row_condition"))
+    if conditioned:  # DataFrame.query is this eval, then this .loc
         data = data.loc[frame.eval(_query(kwargs), parser="pandas")]
     if "column" in kwargs:
         column = data[kwargs["column"]]
-        missing = column.isna().to_numpy()
+        missing = batch.missing(kwargs["column"])
+        if conditioned:  # the index is the row positions (0..n-1)
+            missing = missing[data.index.to_numpy()]
         if kind in _NULLS_COUNT:
             bad = missing if kind.endswith("not_be_null") else ~missing
             return data.index.to_numpy()[bad], len(data), int(missing.sum())
@@ -95,7 +118,13 @@ def unexpected_rows(expectation, frame: pd.DataFrame) -> tuple[np.ndarray, int, 
         ok = _COLUMN_CONDITIONS[kind](present, kwargs)
         return present.index.to_numpy()[~np.asarray(ok, dtype=bool)], len(data), int(missing.sum())
     how = _HOW_MISSING.get(expectation.ignore_row_if)
-    domain = data.dropna(how=how, subset=columns) if how else data
+    domain = data
+    if how:  # DataFrame.dropna(how=…, subset=columns), from the masks found once
+        masks = [batch.missing(c) for c in columns]
+        if conditioned:
+            masks = [m[data.index.to_numpy()] for m in masks]
+        gone = (np.logical_or if how == "any" else np.logical_and).reduce(masks)
+        domain = data[~gone]
     if "column_list" in kwargs:
         duplicated = domain.duplicated(keep=False).to_numpy()
         return domain.index.to_numpy()[duplicated], len(data), len(data) - len(domain)
@@ -121,13 +150,22 @@ def _columns(kwargs: dict) -> list[str]:
 
 
 def _between(column: pd.Series, kwargs: dict) -> pd.Series:
-    low, high = kwargs.get("min_value"), kwargs.get("max_value")
+    low, high = (_exact(column, kwargs.get(k)) for k in ("min_value", "max_value"))
     ok = pd.Series(True, index=column.index)
     if low is not None:
         ok &= (column > low) if kwargs.get("strict_min") else (column >= low)
     if high is not None:
         ok &= (column < high) if kwargs.get("strict_max") else (column <= high)
     return ok
+
+
+def _exact(column: pd.Series, bound):
+    """A float bound as the exact Decimal it is, for a column of Python objects (amounts are
+    Decimal): Python compares int, float and Decimal exactly, so the verdicts are the same,
+    and Decimal against Decimal is four times faster than Decimal against float."""
+    if column.dtype == object and type(bound) is float and math.isfinite(bound):
+        return Decimal(bound)
+    return bound
 
 
 def each_value_once(column: pd.Series, check: Callable[[str], bool]) -> pd.Series:

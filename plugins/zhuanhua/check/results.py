@@ -27,7 +27,7 @@ def expectation_result(
         ExpectationValidationResult,
     )
 
-    ids = sorted(int(p) for p in positions)
+    ids = np.sort(np.asarray(positions, dtype=np.int64)).tolist()
     count = len(ids)
     nonmissing = domain - missing
     result = {
