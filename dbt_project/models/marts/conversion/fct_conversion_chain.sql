@@ -45,6 +45,22 @@ resolved as (
 
 ),
 
+transferred_patents as (
+
+    -- an inner join, apart: in the chain's left join, the transfers a contract alone states
+    -- (no application number) all hash alike, and at national scale PostgreSQL split that
+    -- hash table into 262,144 batches trying to part them (190 s, 7 GB of memory)
+    select
+        t.transfer_id,
+        p.owner_organization_key,
+        p.technology_field,
+        p.application_date,
+        p.grant_date
+    from transfers as t
+    inner join patents as p on p.application_no = t.application_no
+
+),
+
 chains as (
 
     select
@@ -69,7 +85,7 @@ chains as (
         t.to_person_key as adopter_person_key,
         coalesce(adopter.is_enterprise and adopter.is_in_city, false) as is_adopted
     from transfers as t
-    left join patents as p on p.application_no = t.application_no
+    left join transferred_patents as p on p.transfer_id = t.transfer_id
     left join organizations as adopter on adopter.organization_key = t.to_organization_key
 
 ),
