@@ -15,6 +15,7 @@ import shutil
 import threading
 import time
 from datetime import date, timedelta
+from pathlib import Path
 
 import pandas as pd
 import psycopg
@@ -172,7 +173,7 @@ def _bench_airflow(bench: Settings, night: date) -> dict:
 def _bench_dbt(conn: psycopg.Connection, bench: Settings, landing: str, next_day: date) -> dict:
     """A full `dbt build` over the year, then the next night: its load and an incremental build.
     The database's temporary files are sampled throughout (their peak size)."""
-    with TempFilePeak(bench) as temp:
+    with ServerPeaks(bench) as server:
         started = time.perf_counter()
         dbt.run_dbt(bench, "build", "--full-refresh")
         full = time.perf_counter() - started
@@ -206,26 +207,31 @@ def _bench_dbt(conn: psycopg.Connection, bench: Settings, landing: str, next_day
     }
     print(
         f"dbt build, full: {full:.1f} s; one more night: load {next_load:.1f} s + build "
-        f"{one_day:.1f} s; database temporary files at most {temp.peak / 2**20:,.0f} MB; "
+        f"{one_day:.1f} s; database temporary files at most {server.temp / 2**20:,.0f} MB, "
+        f"the database's own memory at most {server.memory / 2**20:,.0f} MB; "
         + ", ".join(f"{table} {rows:,}" for table, rows in facts.items())
     )
     return {
         "full_s": full,
         "next_night_load_s": next_load,
         "one_day_s": one_day,
-        "temp_files_peak_bytes": temp.peak,
+        "temp_files_peak_bytes": server.temp,
+        "server_memory_peak_bytes": server.memory,
         "rows": facts,
     }
 
 
-class TempFilePeak:
-    """The largest the server's temporary files grew while the block ran, sampled twice a
-    second on a connection of its own (pg_ls_tmpdir: the warehouse's own server)."""
+class ServerPeaks:
+    """The largest the server's temporary files grew while the block ran, and its backends'
+    private memory (the sum of their anonymous RSS, shared buffers left out), sampled twice a
+    second on a connection of its own. Memory is read from /proc: the embedded server is a
+    process on this machine (a remote server's stays 0). A query's own memory is not bounded
+    by work_mem: a hash join that cannot split its batches grew one worker to 7.6 GB."""
 
     def __init__(self, settings: Settings):
-        self.settings, self.peak, self._stop = settings, 0, threading.Event()
+        self.settings, self.temp, self.memory, self._stop = settings, 0, 0, threading.Event()
 
-    def __enter__(self) -> TempFilePeak:
+    def __enter__(self) -> ServerPeaks:
         self._thread = threading.Thread(target=self._sample, daemon=True)
         self._thread.start()
         return self
@@ -241,7 +247,21 @@ class TempFilePeak:
                 [(size,)] = conn.execute(
                     "select coalesce(sum(size), 0) from pg_ls_tmpdir()"
                 ).fetchall()
-                self.peak = max(self.peak, int(size))
+                self.temp = max(self.temp, int(size))
+                pids = [pid for (pid,) in conn.execute("select pid from pg_stat_activity")]
+                self.memory = max(self.memory, sum(_private_memory(pid) for pid in pids))
+
+
+def _private_memory(pid: int) -> int:
+    """A process's anonymous resident memory in bytes; 0 when it is gone or not ours to see."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0
+    kilobytes = next(
+        (line.split()[1] for line in status.splitlines() if line.startswith("RssAnon:")), "0"
+    )
+    return int(kilobytes) * 1024
 
 
 def _peak_memory() -> dict:
