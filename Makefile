@@ -4,8 +4,11 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+# Superset's own environment: its pins clash with Airflow's (bi/requirements.lock)
+BI_VENV := .venv-bi
+BI_INSTALLED := $(BI_VENV)/.installed
 
-.PHONY: help venv demo test bench lint airflow stack stack-stop stop lock clean
+.PHONY: help venv bi-venv demo test bench lint airflow bi docs stack stack-stop stop lock clean
 
 help:
 	@echo "make demo     set up, synthesise a few days of feeds, run each night through Airflow"
@@ -16,7 +19,8 @@ help:
 	@echo "make stack    docker-compose.yml's services as processes here: API server, scheduler,"
 	@echo "              dag-processor, triggerer, 2 Celery workers (UI on http://127.0.0.1:8080)"
 	@echo "make stack-stop  stop that stack"
-	@echo "make stop     stop the embedded warehouse"
+	@echo "make bi       Superset's dashboards over the demo's marts (URL and logins printed)"
+	@echo "make stop     stop Superset and the embedded warehouse"
 
 venv: $(INSTALLED)
 
@@ -27,10 +31,17 @@ $(INSTALLED): requirements.lock pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
 	@touch $@
 
+bi-venv: $(BI_INSTALLED)
+
+$(BI_INSTALLED): bi/requirements.lock
+	$(PYTHON) -m venv $(BI_VENV)
+	$(BI_VENV)/bin/pip install --quiet --disable-pip-version-check -r bi/requirements.lock
+	@touch $@
+
 demo: venv
 	$(BIN)/zhuanhua demo
 
-test: venv
+test: venv bi-venv
 	$(BIN)/pytest
 
 bench: venv
@@ -55,7 +66,11 @@ stack: venv
 stack-stop: venv
 	$(BIN)/zhuanhua stack down
 
+bi: venv bi-venv
+	$(BIN)/zhuanhua bi up
+
 stop: venv
+	$(BIN)/zhuanhua bi down
 	$(BIN)/zhuanhua db stop
 
 # Re-resolve the lock from pyproject's direct needs (run on a machine with the package index).
@@ -68,5 +83,6 @@ lock:
 	rm -rf .lock-venv
 
 clean:
+	-$(BIN)/zhuanhua bi down
 	-$(BIN)/zhuanhua db stop
-	rm -rf $(VENV) .zhuanhua dbt_project/target dbt_project/logs
+	rm -rf $(VENV) $(BI_VENV) .zhuanhua dbt_project/target dbt_project/logs

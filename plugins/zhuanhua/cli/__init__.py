@@ -12,12 +12,12 @@ import sys
 
 import psycopg
 
-from zhuanhua.cli import airflow, codes, dev, export, nights, quarantine, warehouse
+from zhuanhua.cli import airflow, bi, codes, dev, export, nights, quarantine, warehouse
 from zhuanhua.errors import ZhuanhuaError
 from zhuanhua.ops.connections import with_warehouse_connection
 from zhuanhua.settings import load_settings
 
-GROUPS = (warehouse, nights, quarantine, export, codes, dev, airflow)
+GROUPS = (warehouse, nights, quarantine, export, codes, dev, airflow, bi)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-from datetime import date
 
 from zhuanhua.cli.common import date_argument
+from zhuanhua.dev.demo import DEMO_DAYS, DEMO_START
 from zhuanhua.dev.sql_lint import run_sqlfluff
 from zhuanhua.dev.synth import SCALES, generate
 from zhuanhua.load.embedded import EmbeddedServer
@@ -23,8 +23,8 @@ def add_commands(verbs) -> None:
     synth.set_defaults(handler=run_synth)
 
     demo = verbs.add_parser("demo", help="synthesise a few days and run each night through Airflow")
-    demo.add_argument("--start", type=date_argument, default=date(2024, 6, 3))
-    demo.add_argument("--days", type=int, default=3)
+    demo.add_argument("--start", type=date_argument, default=DEMO_START)
+    demo.add_argument("--days", type=int, default=DEMO_DAYS)
     demo.set_defaults(handler=run_demo)
 
     bench = verbs.add_parser("bench", help="the load path against bare COPY on generated data")

@@ -16,6 +16,8 @@ from zhuanhua.ops.steps import prepare_warehouse
 from zhuanhua.settings import Settings
 
 DEMO_SEED = 20240603
+DEMO_START = date(2024, 6, 3)
+DEMO_DAYS = 3
 
 
 def run_demo(settings: Settings, start: date, days: int) -> int:

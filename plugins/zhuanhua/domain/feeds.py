@@ -195,3 +195,10 @@ PATENT_EVENTS = Feed(
 )
 
 FEEDS: dict[str, Feed] = {feed.name: feed for feed in (CONTRACTS, LOANS, PATENTS, PATENT_EVENTS)}
+# what people call each feed (dashboards, reports)
+FEED_LABELS = {
+    "contracts": "技术合同登记",
+    "loans": "科技金融贷款",
+    "patents": "专利著录",
+    "patent_events": "专利法律事件",
+}

@@ -1,0 +1,1 @@
+"""What people read: the dashboards' bundle for Superset, built from the marts' dbt docs."""

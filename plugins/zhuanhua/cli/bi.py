@@ -1,0 +1,43 @@
+"""`zhuanhua bi up|down`: Superset's dashboards over the marts (`make bi`, docs/dashboards.md)."""
+
+from __future__ import annotations
+
+from zhuanhua.load.connection import connect
+from zhuanhua.load.embedded import EmbeddedServer
+from zhuanhua.ops import superset
+from zhuanhua.settings import Settings
+
+
+def add_commands(verbs) -> None:
+    bi = verbs.add_parser("bi", help="Superset's dashboards over the marts (make bi, make stop)")
+    bi.add_argument("action", choices=["up", "down"])
+    bi.add_argument("--port", type=int, default=superset.DEFAULT_PORT)
+    bi.set_defaults(handler=run_bi)
+
+
+def run_bi(args, settings: Settings) -> int:
+    if args.action == "down":
+        print("Superset stopped" if superset.stop(settings) else "Superset was not running")
+        return 0
+    if not settings.warehouse_url:
+        EmbeddedServer(settings.home).start()
+    with connect(settings) as conn:
+        if not _has_marts(conn):
+            print("the warehouse has no marts yet: running the demo first (make demo)")
+            from zhuanhua.dev.demo import DEMO_DAYS, DEMO_START, run_demo  # only when needed
+
+            if run_demo(settings, DEMO_START, DEMO_DAYS):
+                return 1
+        superset.set_up(settings, conn)
+    address = superset.start(settings, args.port)
+    made = superset.passwords(settings)
+    print(f"Superset: {address}/dashboard/list/")
+    for login in superset.LOGINS:
+        print(f"  login {login.username} / {made[login.username]}  ({login.first_name})")
+    print("`make stop` (or `zhuanhua bi down`) ends it.")
+    return 0
+
+
+def _has_marts(conn) -> bool:
+    found = conn.execute("select to_regclass('marts.fct_conversion_funnel_yearly')").fetchone()
+    return found[0] is not None
