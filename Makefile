@@ -20,6 +20,7 @@ help:
 	@echo "              dag-processor, triggerer, 2 Celery workers (UI on http://127.0.0.1:8080)"
 	@echo "make stack-stop  stop that stack"
 	@echo "make bi       Superset's dashboards over the demo's marts (URL and logins printed)"
+	@echo "make docs     dbt's docs of the warehouse (descriptions, lineage to the dashboards)"
 	@echo "make stop     stop Superset and the embedded warehouse"
 
 venv: $(INSTALLED)
@@ -68,6 +69,9 @@ stack-stop: venv
 
 bi: venv bi-venv
 	$(BIN)/zhuanhua bi up
+
+docs: venv
+	$(BIN)/zhuanhua docs
 
 stop: venv
 	$(BIN)/zhuanhua bi down

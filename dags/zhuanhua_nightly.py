@@ -6,8 +6,9 @@ from __future__ import annotations
 import pendulum
 from airflow.sdk import Param, dag, get_current_context, task
 
-from zhuanhua.ops import steps
+from zhuanhua.ops import lineage, steps
 from zhuanhua.ops.assets import FEED_ASSETS
+from zhuanhua.ops.connections import with_warehouse_connection
 from zhuanhua.ops.dag_defaults import dag_arguments
 from zhuanhua.ops.dates import business_date_in
 from zhuanhua.ops.faults import retry_only_transient
@@ -55,6 +56,7 @@ def zhuanhua_nightly():
     def load_feed(feed: str) -> dict:
         day = business_date_in(get_current_context())
         outcome = retry_only_transient(steps.load_feed)(feed, day, settings)
+        lineage.record_load(outcome, with_warehouse_connection(settings))
         events = get_current_context()["outlet_events"]
         events[FEED_ASSETS[feed]].extra = {
             "business_date": day.isoformat(),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from airflow.sdk import Param, PokeReturnValue, dag, get_current_context, task
 
 from zhuanhua.export.schedule import CALENDARS, marts_behind, run_scheduled, scheduled_period
+from zhuanhua.ops import lineage
 from zhuanhua.ops.assets import MARTS
 from zhuanhua.ops.connections import with_warehouse_connection
 from zhuanhua.ops.dag_defaults import dag_arguments
@@ -71,12 +72,10 @@ version, and otherwise writes the next version beside the earlier ones in
         )
         def export() -> dict:
             context = get_current_context()
-            return run_scheduled(
-                with_warehouse_connection(settings),
-                kind,
-                context["params"],
-                context.get("logical_date"),
-            )
+            warehouse = with_warehouse_connection(settings)
+            result = run_scheduled(warehouse, kind, context["params"], context.get("logical_date"))
+            lineage.record_export(result, warehouse)
+            return result
 
         wait_for_build() >> export()
 

@@ -50,6 +50,8 @@ emits no asset for that feed, and the warehouse waits for the next complete nigh
    model's tests then report that node's result, and a retried one builds its node alone.
 3. **record_build**: the night's build and freshness warnings into `audit.nightly_run`;
    emits `warehouse_marts`, the asset the provincial exports read.
+4. **document_warehouse**: dbt's docs of the built warehouse, with the Chinese
+   descriptions and the exposures (dashboards, provincial feed), one page `make docs` serves.
 """,
 )
 def zhuanhua_warehouse():
@@ -66,9 +68,13 @@ def zhuanhua_warehouse():
             business_date_in(context), context["run_id"], warnings, settings
         )
 
+    @task(doc_md="dbt's docs of the built warehouse (make docs serves them).")
+    def document_warehouse() -> str:
+        return retry_only_transient(steps.document_warehouse)(settings)
+
     warnings = check_freshness()
     warehouse = warehouse_task_group(settings)
-    warnings >> warehouse >> record_build(warnings)
+    warnings >> warehouse >> record_build(warnings) >> document_warehouse()
 
 
 zhuanhua_warehouse()

@@ -1,6 +1,7 @@
 """The nightly DAG, run by Airflow's dag.test() against the real warehouse."""
 
 import dataclasses
+import json
 from datetime import date, timedelta
 
 import pytest
@@ -8,8 +9,11 @@ import pytest
 from tests.support import poison
 from tests.support.cli import zhuanhua_cli
 from zhuanhua.audit.report import fetch, fetch_run
+from zhuanhua.build.dbt import docs_site
 from zhuanhua.dev.synth import generate
+from zhuanhua.ops import lineage
 from zhuanhua.ops.dates import logical_date_for
+from zhuanhua.ops.lineage import events_file
 
 DAY = date(2024, 6, 3)
 
@@ -81,7 +85,13 @@ def test_dag_test_of_the_whole_nightly_chain(airflow_ready, warehouse, landing):
         "build_warehouse.fct_conversion_chain.test",
     } <= dbt_tasks  # one per model
     assert {states.pop(task) for task in dbt_tasks} == {"success"}
-    assert states == {"check_freshness": "success", "record_build": "success"}
+    assert states == {
+        "check_freshness": "success",
+        "record_build": "success",
+        "document_warehouse": "success",
+    }
+    page = docs_site(airflow_ready) / "index.html"
+    assert "fct_conversion_chain" in page.read_text("utf-8")
     assert set(asset_events_of(build.run_id)) == {"warehouse_marts"}
 
     summary = {row["feed"]: row for row in fetch(warehouse, night)}
@@ -112,6 +122,31 @@ def test_dag_test_of_the_whole_nightly_chain(airflow_ready, warehouse, landing):
     from zhuanhua.check.suite import data_docs_index
 
     assert "contracts" in data_docs_index(airflow_ready.gx_state).read_text(encoding="utf-8")
+    _lineage_follows_a_file_to_the_marts(airflow_ready, loads.run_id, build.run_id)
+
+
+def _lineage_follows_a_file_to_the_marts(settings, loads_run: str, build_run: str) -> None:
+    """OpenLineage's events (a local file): the contracts file into its load task, the load
+    task into checked.contracts, and the dbt producer from checked.contracts to the marts."""
+    events = [
+        json.loads(line)
+        for line in events_file(settings).read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    completes = {
+        e["job"]["name"]: e
+        for e in events
+        if e["eventType"] == "COMPLETE" and e["job"]["namespace"] == lineage.NAMESPACE
+    }
+    load = completes["zhuanhua_nightly.load_contracts"]
+    inputs = [d["name"] for d in load["inputs"]]
+    assert any(name.endswith("contracts_20240604.csv") for name in inputs), inputs
+    assert [d["name"] for d in load["outputs"]] == ["warehouse.checked.contracts"]
+    producer = completes["zhuanhua_warehouse.build_warehouse.dbt_producer_watcher"]
+    read = {d["name"] for d in producer["inputs"]}
+    built = {d["name"] for d in producer["outputs"]}
+    assert "warehouse.checked.contracts" in read
+    assert "warehouse.marts.fct_conversion_chain" in built
 
 
 def test_cli_run_twice_reports_identical_counts(airflow_ready, warehouse, landing):

@@ -93,7 +93,9 @@ def bundle_zip(files: dict[str, dict]) -> bytes:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for path, content in sorted(files.items()):
             text = yaml.safe_dump(content, allow_unicode=True, sort_keys=False)
-            archive.writestr(f"zhuanhua_dashboards/{path}", text)
+            # a fixed time stamp: the same spec makes the same bytes
+            entry = zipfile.ZipInfo(f"zhuanhua_dashboards/{path}", date_time=(2026, 1, 1, 0, 0, 0))
+            archive.writestr(entry, text, compress_type=zipfile.ZIP_DEFLATED)
     return buffer.getvalue()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -60,6 +61,29 @@ def run_dbt(settings: Settings, *args: str) -> str:
 def build(settings: Settings) -> str:
     """Seeds, models and tests in dependency order: one `dbt build`."""
     return run_dbt(settings, "build")
+
+
+def docs_site(settings: Settings) -> Path:
+    """The folder `make docs` serves: dbt's docs as one page."""
+    return settings.home / "dbt_docs"
+
+
+def generate_docs(settings: Settings) -> Path:
+    """dbt's docs with the warehouse's catalogue, as one self-contained page (`--static`:
+    manifest and catalogue inlined, so it needs no server of its own and nothing outside;
+    dbt's page tracks usage only when the manifest says so, and DBT_SEND_ANONYMOUS_USAGE_STATS
+    is false here). Returns the page."""
+    run_dbt(settings, "docs", "generate", "--static")
+    site = docs_site(settings)
+    site.mkdir(parents=True, exist_ok=True)
+    page = site / "index.html"
+    partial = site / "index.html.partial"
+    target = settings.home / "dbt" / "target"
+    for name in ("manifest.json", "catalog.json"):  # the page asks for them, though inlined
+        shutil.copyfile(target / name, site / name)
+    shutil.copyfile(target / "static_index.html", partial)
+    os.replace(partial, page)
+    return page
 
 
 def manifest_path(settings: Settings) -> Path:

@@ -1,9 +1,13 @@
-"""`zhuanhua bi up|down`: Superset's dashboards over the marts (`make bi`, docs/dashboards.md)."""
+"""`zhuanhua bi up|down` and `zhuanhua docs`: what people read (`make bi`, `make docs`).
+
+docs/dashboards.md tells the rest."""
 
 from __future__ import annotations
 
+from zhuanhua.build.dbt import docs_site, generate_docs
 from zhuanhua.load.connection import connect
 from zhuanhua.load.embedded import EmbeddedServer
+from zhuanhua.ops import docs_site as docs_server
 from zhuanhua.ops import superset
 from zhuanhua.settings import Settings
 
@@ -13,6 +17,29 @@ def add_commands(verbs) -> None:
     bi.add_argument("action", choices=["up", "down"])
     bi.add_argument("--port", type=int, default=superset.DEFAULT_PORT)
     bi.set_defaults(handler=run_bi)
+
+    docs = verbs.add_parser("docs", help="dbt's docs of the warehouse, served on 127.0.0.1")
+    docs.add_argument("--port", type=int, default=docs_server.DEFAULT_PORT)
+    docs.add_argument(
+        "--no-generate", action="store_true", help="serve the page the last build generated"
+    )
+    docs.set_defaults(handler=run_docs)
+
+
+def run_docs(args, settings: Settings) -> int:
+    if not args.no_generate or not (docs_site(settings) / "index.html").exists():
+        if not settings.warehouse_url:
+            EmbeddedServer(settings.home).start()
+        generate_docs(settings)
+    server = docs_server.server(docs_site(settings), args.port)
+    print(f"dbt docs: http://127.0.0.1:{server.server_port}/  (Ctrl-C ends it)", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0
 
 
 def run_bi(args, settings: Settings) -> int:

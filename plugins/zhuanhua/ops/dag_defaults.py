@@ -13,6 +13,7 @@ from datetime import timedelta
 import pendulum
 
 from zhuanhua.ops.alerts import on_run_failure, on_task_failure
+from zhuanhua.ops.lineage import fresh_collector
 from zhuanhua.settings import TIMEZONE, Settings
 
 
@@ -34,7 +35,8 @@ def dag_arguments(settings: Settings, *tags: str) -> dict:
         "start_date": pendulum.datetime(2024, 1, 1, tz=TIMEZONE),
         "catchup": False,
         "max_active_runs": 1,
-        "default_args": retry_policy(settings),
+        # each task's lineage event carries its own inputs and outputs only (ops.lineage)
+        "default_args": {**retry_policy(settings), "on_execute_callback": fresh_collector},
         "dagrun_timeout": timedelta(hours=settings.run_deadline_hours),
         "on_failure_callback": on_run_failure,
         "tags": ["zhuanhua", *tags],

@@ -26,6 +26,7 @@ from zhuanhua.errors import RunFailed
 from zhuanhua.load.connection import other_database, warehouse_url
 from zhuanhua.load.embedded import EmbeddedServer
 from zhuanhua.ops.dates import logical_date_for
+from zhuanhua.ops.lineage import lineage_env
 from zhuanhua.ops.warehouse_group import WAREHOUSE_GROUP
 from zhuanhua.settings import TIMEZONE, Settings, load_settings, venv_command
 
@@ -65,6 +66,7 @@ def airflow_env(settings: Settings) -> dict[str, str]:
         "ZHUANHUA_WAREHOUSE_URL": url,
         "NO_COLOR": "1",
         "AIRFLOW__COSMOS__ENABLE_TELEMETRY": "False",  # no calls out of the bureau's network
+        **lineage_env(settings),
     }
 
 

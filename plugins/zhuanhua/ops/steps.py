@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 import psycopg
 
 from zhuanhua.audit import report
+from zhuanhua.build.dbt import generate_docs
 from zhuanhua.domain.feeds import FEEDS
 from zhuanhua.errors import FilesHeld
 from zhuanhua.load.connection import connect
@@ -68,7 +69,7 @@ def load_feed(feed_name: str, business_date: date, settings: Settings) -> dict:
             log.info("%s: %s", feed.name, outcome)
             if outcome.error:
                 log.warning(outcome.error)
-            outcomes.append(asdict(outcome))
+            outcomes.append(asdict(outcome) | {"url": landed.url})
     held = [o["error"] for o in outcomes if o["status"] == "held"]
     if held:
         raise FilesHeld("; ".join(held))
@@ -114,6 +115,11 @@ def check_freshness(business_date: date, settings: Settings) -> list[str]:
             settings,
         )
     return warnings
+
+
+def document_warehouse(settings: Settings) -> str:
+    """dbt's docs of tonight's warehouse (`make docs` serves them); return the page."""
+    return str(generate_docs(settings))
 
 
 def record_build(business_date: date, run_id: str, warnings: list[str], settings: Settings) -> dict:
