@@ -2,7 +2,8 @@
 
 Reads a JSON document on standard input:
     {"users": [{"username", "password", "role", "first_name"}], "mart_schemas": ["marts"],
-     "bundle": "<path of the dashboards' zip>", "owner": "<username>"}
+     "bundle": "<path of the dashboards' zip>", "owner": "<username>",
+     "dashboard_roles": {"<slug>": ["<role>"]}}
 The users are made (or their roles and passwords reset), the bundle imported over what an
 earlier import made (as assets: every object overwritten, keeping its UUID), then the
 Reader role given the datasets.
@@ -30,6 +31,7 @@ def main() -> None:
         from superset.commands.importers.v1.assets import ImportAssetsCommand
         from superset.commands.importers.v1.utils import get_contents_from_bundle
         from superset.connectors.sqla.models import SqlaTable
+        from superset.models.dashboard import Dashboard
 
         reader = security_manager.add_role(READER)
         _users(request["users"], security_manager)
@@ -43,6 +45,9 @@ def main() -> None:
                     "datasource_access", table.perm
                 )
                 security_manager.add_permission_role(reader, permission)
+        for slug, roles in request["dashboard_roles"].items():
+            board = db.session.query(Dashboard).filter_by(slug=slug).one()
+            board.roles = [security_manager.find_role(name) for name in roles]
         db.session.commit()
 
 
@@ -51,7 +56,7 @@ def _users(users: list[dict], security_manager) -> None:
         roles = [security_manager.find_role(name) for name in _roles(user["role"])]
         found = security_manager.find_user(username=user["username"])
         if found is None:
-            security_manager.add_user(
+            made = security_manager.add_user(
                 user["username"],
                 user["first_name"],
                 "",
@@ -59,6 +64,8 @@ def _users(users: list[dict], security_manager) -> None:
                 roles,
                 password=user["password"],
             )
+            if not made:  # Flask-AppBuilder says so by its return value, not an exception
+                raise SystemExit(f"provision: could not add the user {user['username']}")
         else:
             found.roles = roles
             security_manager.reset_password(found.id, user["password"])

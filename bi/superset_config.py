@@ -48,6 +48,11 @@ TALISMAN_CONFIG = {
 DATA_CACHE_CONFIG = {"CACHE_TYPE": "NullCache"}
 # every chart of a dashboard drawn at once, not as it scrolls into view (a leader's printout,
 # a screenshot and the browser test see the whole dashboard)
-FEATURE_FLAGS = {"DASHBOARD_NATIVE_FILTERS": True, "DASHBOARD_VIRTUALIZATION": False}
+# and a dashboard is shown to the roles bi/dashboards.yaml names (`roles`), no one else
+FEATURE_FLAGS = {
+    "DASHBOARD_NATIVE_FILTERS": True,
+    "DASHBOARD_VIRTUALIZATION": False,
+    "DASHBOARD_RBAC": True,
+}
 ROW_LIMIT = 50_000
 SQLLAB_CTAS_NO_LIMIT = False

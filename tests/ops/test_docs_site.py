@@ -28,7 +28,8 @@ def test_the_docs_show_the_chinese_descriptions_and_end_at_the_exposures(docs, t
         page.wait_for_selector("text=产出年份", timeout=60_000)
         page.goto(f"{docs}/#!/exposure/exposure.zhuanhua.conversion_chain_dashboard")
         page.wait_for_selector("text=科技成果转化链", timeout=60_000)
-        assert page.locator("text=fct_conversion_funnel_yearly").count() >= 1
+        depends = page.locator("section:has-text('Depends On'), div:has-text('Depends On')").last
+        assert "fct_conversion_funnel_yearly" in depends.inner_text()
         page.goto(f"{docs}/#!/exposure/exposure.zhuanhua.provincial_statistics_feed")
         page.wait_for_selector("text=省级科技统计报送", timeout=60_000)
         page.screenshot(path=tmp_path / "docs.png")

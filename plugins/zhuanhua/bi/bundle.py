@@ -72,6 +72,7 @@ def bundle_files(spec: dict, marts: dict[str, Mart], sqlalchemy_uri: str) -> dic
     for dataset in datasets.values():
         files[f"datasets/warehouse/{dataset.key}.yaml"] = dataset.config
     chart_id = 0
+    titles: set[str] = set()  # a chart's UUID comes from its dashboard and title
     for key, board in spec["dashboards"].items():
         layout = []
         for row in board["rows"]:
@@ -80,6 +81,9 @@ def bundle_files(spec: dict, marts: dict[str, Mart], sqlalchemy_uri: str) -> dic
                 chart_id += 1
                 dataset = _dataset_of(chart, datasets, key)
                 chart_uuid = object_uuid("chart", f"{key}:{chart['title']}")
+                if f"{key}:{chart['title']}" in titles:
+                    raise ConfigError(f"bi/dashboards.yaml: {key}: two charts {chart['title']!r}")
+                titles.add(f"{key}:{chart['title']}")
                 files[f"charts/{key}_{chart_id}.yaml"] = _chart(chart, dataset, chart_uuid)
                 cells.append((chart_id, chart, chart_uuid, dataset))
             layout.append(cells)
@@ -119,9 +123,9 @@ def _database(database_uuid: str, sqlalchemy_uri: str) -> dict:
 
 
 def _dataset(key: str, entry: dict, marts: dict[str, Mart], database_uuid: str) -> Dataset:
-    if "sql" in entry:
+    if "sql" in entry:  # its schema says whose it is (readers get the marts' datasets)
         columns = [_column(name, *typed) for name, typed in entry["columns"].items()]
-        table, schema, description = key, "marts", None
+        table, schema, description = key, entry.get("schema", "marts"), None
     elif entry.get("schema", "marts") == "marts":
         mart = marts.get(entry["table"])
         if mart is None:
@@ -135,6 +139,8 @@ def _dataset(key: str, entry: dict, marts: dict[str, Mart], database_uuid: str) 
         table, schema, description = entry["table"], entry["schema"], None
     labels = {c["column_name"]: c["verbose_name"] for c in columns}
     for code in entry.get("county_names", []):
+        if code not in labels:
+            raise ConfigError(f"bi/dashboards.yaml: dataset {key}: no column {code}")
         columns.append(_county_name(code, labels[code]))
     for code in entry.get("feed_names", []):
         columns.append(_feed_name(code))

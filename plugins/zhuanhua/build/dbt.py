@@ -73,12 +73,13 @@ def generate_docs(settings: Settings) -> Path:
     manifest and catalogue inlined, so it needs no server of its own and nothing outside;
     dbt's page tracks usage only when the manifest says so, and DBT_SEND_ANONYMOUS_USAGE_STATS
     is false here). Returns the page."""
-    run_dbt(settings, "docs", "generate", "--static")
+    # a target of its own: the build's manifest (Cosmos renders the DAG from it) is left alone
+    target = settings.home / "dbt" / "docs_target"
+    run_dbt(settings, "docs", "generate", "--static", "--target-path", str(target))
     site = docs_site(settings)
     site.mkdir(parents=True, exist_ok=True)
     page = site / "index.html"
     partial = site / "index.html.partial"
-    target = settings.home / "dbt" / "target"
     for name in ("manifest.json", "catalog.json"):  # the page asks for them, though inlined
         shutil.copyfile(target / name, site / name)
     shutil.copyfile(target / "static_index.html", partial)

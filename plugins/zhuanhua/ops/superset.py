@@ -23,7 +23,9 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
+import psutil
 import psycopg
 
 from zhuanhua.bi.bundle import bundle_files, bundle_zip, load_spec
@@ -37,6 +39,9 @@ BI_VENV = Path(os.environ.get("ZHUANHUA_BI_VENV") or PROJECT_ROOT / ".venv-bi")
 CONFIG = PROJECT_ROOT / "bi" / "superset_config.py"
 PROVISION = PROJECT_ROOT / "bi" / "provision.py"
 DEFAULT_PORT = 8088
+# the login in the connection string: Superset uses it only where no user is (its own checks);
+# every user's query runs as that user's login
+SERVICE_LOGIN = "superset_service"
 START_TIMEOUT_SECONDS = 180
 
 
@@ -51,9 +56,11 @@ class Login:
     county: str | None = None
 
 
-# The demo's people: the bureau's operator and steward, an analyst, one county's analyst.
+# The demo's people: the bureau's administrator, an analyst, one county's analyst. None is a
+# steward: nothing in Superset reads persons in clear (the data-quality dashboard reads the
+# loads' counts and rule names, which analysts may read).
 LOGINS = (
-    Login("bureau", "科技局", "Admin", "steward"),
+    Login("bureau", "科技局", "Admin", "analyst"),
     Login("fenxi", "分析员", "Reader", "analyst"),
     Login("jiangyang", "江阳区", "Reader", "county_analyst", county="510502"),
 )
@@ -78,24 +85,35 @@ def passwords(settings: Settings) -> dict[str, str]:
     """Each demo login's Superset password: made once, kept readable by this user only."""
     path = home(settings) / "logins.json"
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        made = {login.username: secrets.token_urlsafe(12) for login in LOGINS}
-        path.write_text(json.dumps(made), encoding="utf-8")
-        path.chmod(0o600)
+        made = json.loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        made = {}
+    if all(login.username in made for login in LOGINS):
         return made
+    made = {
+        login.username: made.get(login.username) or secrets.token_urlsafe(12) for login in LOGINS
+    }
+    _write_private(path, json.dumps(made))
+    return made
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Readable by this user only from the start (never a moment readable by others)."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+        out.write(text)
 
 
 def set_up(settings: Settings, conn: psycopg.Connection) -> None:
     """Superset's metadata up to date, the warehouse logins, users, and the dashboards."""
     _require_venv()
     folder = home(settings)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     key = folder / "secret_key"
     if not key.exists():
-        key.write_text(secrets.token_urlsafe(42), encoding="utf-8")
-        key.chmod(0o600)
-    apply_roles(conn)  # the steward's grants on the loader's schemas (data quality)
+        _write_private(key, secrets.token_urlsafe(42))
+    apply_roles(conn)  # the analysts' grants on the loads' record (data quality)
+    add_login(conn, "analyst", SERVICE_LOGIN, None)
     for login in LOGINS:
         if login.county:
             add_county(conn, login.county, login.username, settings.region, None)
@@ -104,8 +122,8 @@ def set_up(settings: Settings, conn: psycopg.Connection) -> None:
     _superset(settings, "db", "upgrade")
     _superset(settings, "init")
     bundle = folder / "dashboards.zip"
-    uri = warehouse_url(settings).replace("postgresql://", "postgresql+psycopg2://", 1)
-    bundle.write_bytes(bundle_zip(bundle_files(load_spec(), marts(), uri)))
+    spec = load_spec()
+    bundle.write_bytes(bundle_zip(bundle_files(spec, marts(), _service_uri(settings))))
     made = passwords(settings)
     request = {
         "users": [
@@ -120,8 +138,15 @@ def set_up(settings: Settings, conn: psycopg.Connection) -> None:
         "mart_schemas": ["marts"],
         "bundle": str(bundle),
         "owner": LOGINS[0].username,
+        "dashboard_roles": {slug: board["roles"] for slug, board in spec["dashboards"].items()},
     }
     _run(settings, [_bin("python"), str(PROVISION)], json.dumps(request), "provision")
+
+
+def _service_uri(settings: Settings) -> str:
+    """The warehouse as Superset's SQLAlchemy URL, as the service login (no password kept)."""
+    url = urlsplit(warehouse_url(settings))
+    return f"postgresql+psycopg2://{SERVICE_LOGIN}@{url.hostname}:{url.port or 5432}{url.path}"
 
 
 def start(settings: Settings, port: int = DEFAULT_PORT) -> str:
@@ -155,7 +180,11 @@ def start(settings: Settings, port: int = DEFAULT_PORT) -> str:
         cwd=home(settings),
     )
     (home(settings) / "superset.json").write_text(json.dumps({"pid": process.pid, "port": port}))
-    _wait_healthy(f"http://127.0.0.1:{port}", process)
+    try:
+        _wait_healthy(f"http://127.0.0.1:{port}", process)
+    except ConfigError:
+        stop(settings)  # nothing half-started is left, nor a pid file that says it runs
+        raise
     return url(settings)
 
 
@@ -164,20 +193,22 @@ def url(settings: Settings) -> str:
 
 
 def running(settings: Settings) -> bool:
+    """Our gunicorn still runs: a pid file left by a reboot may name another process now."""
     pid = _state(settings).get("pid")
     if not pid:
         return False
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        command = " ".join(psutil.Process(pid).cmdline())
+    except psutil.Error:
         return False
-    return True
+    return "gunicorn" in command and "superset" in command
 
 
 def stop(settings: Settings) -> bool:
     """End the server and its workers; False if none was running."""
     state = _state(settings)
     if not running(settings):
+        (home(settings) / "superset.json").unlink(missing_ok=True)
         return False
     with contextlib.suppress(ProcessLookupError):
         os.killpg(state["pid"], signal.SIGTERM)

@@ -213,3 +213,13 @@ create table if not exists audit.provincial_export (
     primary key (folder, region, period, version)
 );
 comment on table audit.provincial_export is 'Versions of the provincial statistics feed written (省级统计报送版本).';
+
+-- Which rules held rows back, per feed and night: the rules and columns only, never the rows
+-- or the messages (a message may quote a value). The data-quality dashboard reads it.
+create or replace view audit.held_rule_failure as
+select h.feed, b.business_date, h.status, f.failure ->> 'rule' as rule,
+       f.failure ->> 'column' as rule_column
+from quarantine.held_row as h
+inner join raw.batch_ledger as b on h.batch_id = b.batch_id
+cross join lateral jsonb_array_elements(h.failures) as f (failure);
+comment on view audit.held_rule_failure is 'Rules that held rows back (未通过规则), without values.';

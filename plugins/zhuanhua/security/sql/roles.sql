@@ -41,6 +41,11 @@ create policy own_login on access.county_login for select to county_analyst
 drop policy if exists every_login on access.county_login;
 create policy every_login on access.county_login for select to transformer using (true);
 
+-- analyst: reads the marts (granted by dbt) and how the loads went, with no row or value
+-- (the data-quality dashboard)
+grant usage on schema audit to analyst;
+grant select on audit.nightly_feed_summary, audit.held_rule_failure to analyst;
+
 -- exporter: reads the marts (granted by dbt), which files fed them, and records its versions.
 grant usage on schema raw, audit to exporter;
 grant select on raw.batch_ledger to exporter;
