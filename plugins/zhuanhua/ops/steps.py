@@ -119,7 +119,7 @@ def check_freshness(business_date: date, settings: Settings) -> list[str]:
 
 def document_warehouse(settings: Settings) -> str:
     """dbt's docs of tonight's warehouse (`make docs` serves them); return the page."""
-    return str(generate_docs(settings))
+    return str(generate_docs(with_warehouse_connection(settings)))  # as dbt's build reaches it
 
 
 def record_build(business_date: date, run_id: str, warnings: list[str], settings: Settings) -> dict:
