@@ -2,40 +2,20 @@
 
 from __future__ import annotations
 
-import json
 import time
-import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+
+from tests.support.json_api import JsonApi
 
 
 @dataclass
-class AirflowApi:
-    base_url: str
-    username: str
-    password: str
-    _token: str = field(default="", repr=False)
-
-    def call(self, method: str, path: str, body: dict | None = None) -> dict:
-        if not self._token:
-            self._token = self._login()
-        request = urllib.request.Request(
-            f"{self.base_url}/api/v2{path}",
-            method=method,
-            data=None if body is None else json.dumps(body).encode(),
-            headers={"Authorization": f"Bearer {self._token}", "Content-Type": "application/json"},
-        )
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return json.load(response) if response.status != 204 else {}
+class AirflowApi(JsonApi):
+    prefix = "/api/v2"
 
     def _login(self) -> str:
-        request = urllib.request.Request(
-            f"{self.base_url}/auth/token",
-            method="POST",
-            data=json.dumps({"username": self.username, "password": self.password}).encode(),
-            headers={"Content-Type": "application/json"},
+        return self._post_for_token(
+            "/auth/token", {"username": self.username, "password": self.password}
         )
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return json.load(response)["access_token"]
 
     def unpause(self, dag_id: str) -> None:
         self.call("PATCH", f"/dags/{dag_id}", {"is_paused": False})

@@ -4,28 +4,14 @@ from __future__ import annotations
 
 import json
 import urllib.parse
-import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+
+from tests.support.json_api import JsonApi
 
 
 @dataclass
-class SupersetApi:
-    base_url: str
-    username: str
-    password: str
-    _token: str = field(default="", repr=False)
-
-    def call(self, method: str, path: str, body: dict | None = None) -> dict:
-        if not self._token:
-            self._token = self._login()
-        request = urllib.request.Request(
-            f"{self.base_url}/api/v1{path}",
-            method=method,
-            data=None if body is None else json.dumps(body).encode(),
-            headers={"Authorization": f"Bearer {self._token}", "Content-Type": "application/json"},
-        )
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return json.load(response)
+class SupersetApi(JsonApi):
+    prefix = "/api/v1"
 
     def chart(self, title: str) -> dict:
         """The chart of that title, with its form data (params) parsed."""
@@ -64,18 +50,5 @@ class SupersetApi:
         return self.call("POST", "/chart/data", body)["result"][0]["data"]
 
     def _login(self) -> str:
-        request = urllib.request.Request(
-            f"{self.base_url}/api/v1/security/login",
-            method="POST",
-            data=json.dumps(
-                {
-                    "username": self.username,
-                    "password": self.password,
-                    "provider": "db",
-                    "refresh": False,
-                }
-            ).encode(),
-            headers={"Content-Type": "application/json"},
-        )
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return json.load(response)["access_token"]
+        body = {"username": self.username, "password": self.password, "provider": "db"}
+        return self._post_for_token("/api/v1/security/login", body | {"refresh": False})
