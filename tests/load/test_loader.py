@@ -13,6 +13,7 @@ from zhuanhua.domain.feeds import FEEDS
 from zhuanhua.errors import FilesHeld, LoadBusy, NotHeld
 from zhuanhua.load import loader
 from zhuanhua.load.connection import connect
+from zhuanhua.load.decisions import Actor
 from zhuanhua.load.locks import feed_lock
 from zhuanhua.load.schema import checked_columns, ensure_schema, raw_columns
 from zhuanhua.ops.steps import load_feed
@@ -20,6 +21,7 @@ from zhuanhua.read.landing import Landing
 
 START = date(2024, 6, 3)
 LAST = date(2024, 6, 5)
+STEWARD = Actor("steward", "console")
 
 
 def snapshot(conn) -> dict[str, list[tuple]]:
@@ -406,12 +408,12 @@ def test_a_held_file_is_released_by_the_steward_whole(warehouse, landing, landin
     with pytest.raises(FilesHeld):
         load_feed("contracts", day, strict)
     [(batch_id, *_)] = loader.held_files(warehouse)
-    outcome = loader.release_held_file(warehouse, batch_id, strict)
+    outcome = loader.release_held_file(warehouse, batch_id, strict, STEWARD)
     assert (outcome.status, outcome.rows_loaded, outcome.rows_quarantined) == ("loaded", 8, 4)
     ledger = ledger_of(warehouse)[f"contracts_{day:%Y%m%d}.csv"]
     assert ledger[0] == "loaded" and ledger[2:] == (12, 8, 4, 0)
     with pytest.raises(NotHeld):
-        loader.release_held_file(warehouse, batch_id, strict)
+        loader.release_held_file(warehouse, batch_id, strict, STEWARD)
 
 
 def test_the_ledger_itself_refuses_two_loaded_versions_of_one_file(warehouse):

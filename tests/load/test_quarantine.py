@@ -110,7 +110,9 @@ def test_release_keeps_a_failing_row_held_and_waive_loads_it_with_its_reason(
         "confirmed by phone with the registration office",
     )
     assert waived.returncode == 0, waived.stderr
-    shown = json.loads(zhuanhua_cli("quarantine", "show", str(target["id"])).stdout)
+    shown_cli = zhuanhua_cli("quarantine", "show", str(target["id"]))
+    assert shown_cli.returncode == 0, shown_cli.stderr
+    shown = json.loads(shown_cli.stdout)
     assert shown["status"] == "waived"
     assert shown["waiver_reason"] == "confirmed by phone with the registration office"
     assert warehouse.execute(

@@ -23,7 +23,8 @@ from zhuanhua.check.rows import check_rows, with_file_columns
 from zhuanhua.check.suite import Failure
 from zhuanhua.check.typed import typed_frame
 from zhuanhua.domain.feeds import FEEDS, Feed
-from zhuanhua.errors import FileRejected, NotHeld
+from zhuanhua.errors import FileRejected, NotHeld, UsageError
+from zhuanhua.load.decisions import Actor, Decision, record
 from zhuanhua.load.faults import is_transient
 from zhuanhua.load.locks import feed_lock
 from zhuanhua.load.quarantine import release_resolved
@@ -390,7 +391,8 @@ HELD_FILE = """
     select feed, file_name, file_url, business_date, size_bytes, sha256, started_at, status,
            exists (select 1 from raw.batch_ledger as later
                    where later.feed = l.feed and later.file_name = l.file_name
-                     and later.batch_id > l.batch_id and later.status <> 'rejected') as replaced
+                     and later.batch_id > l.batch_id and later.status <> 'rejected') as replaced,
+           rows_held, error
     from raw.batch_ledger as l where batch_id = %s
 """
 
@@ -403,19 +405,14 @@ def held_files(conn: psycopg.Connection) -> list[tuple]:
     ).fetchall()
 
 
-def release_held_file(conn: psycopg.Connection, batch_id: int, settings: Settings) -> BatchOutcome:
+def release_held_file(
+    conn: psycopg.Connection, batch_id: int, settings: Settings, actor: Actor
+) -> BatchOutcome:
     """The steward's release of a file held whole: its rows as received are checked again
     (a code table or a reference may have changed since), then loaded as a new file would be,
     good rows checked and bad rows quarantined, whatever their share: the steward decided."""
-    found = conn.execute(HELD_FILE, (batch_id,)).fetchone()
-    if found is None or found[7] != "held":
-        raise NotHeld(f"no file held whole with batch id {batch_id} (zhuanhua quarantine files)")
-    name, url, day, size, sha256, started, _, replaced = found[1:]
-    if replaced:
-        raise NotHeld(
-            f"{name} (batch {batch_id}) has a later version in the ledger, which "
-            "replaces it: release that one if it is held"
-        )
+    found = _held_file(conn, batch_id)
+    name, url, day, size, sha256, started = found[1:7]
     feed = FEEDS[found[0]]
     with feed_lock(conn, feed.name):
         version = FileVersion(feed, LandedFile(feed.name, name, url, day), size, sha256, started)
@@ -433,8 +430,41 @@ def release_held_file(conn: psycopg.Connection, batch_id: int, settings: Setting
             _supersede_earlier(conn, feed, name, batch_id)
             _copy_checked(conn, batch_id, version)
             _copy_quarantine(conn, batch_id, version)
+            after = {"status": "loaded", **counts}
+            record(conn, actor, "release_file", None, [Decision(batch_id, found[8], after)])
         release_resolved(conn, feed.name, settings)
     return BatchOutcome(name, "loaded", **counts)
+
+
+def reject_held_file(conn: psycopg.Connection, batch_id: int, reason: str, actor: Actor) -> None:
+    """The steward's refusal of a file held whole: the sender is asked for a corrected file.
+    It stays in the ledger as rejected, with the reason, and its rows stay in the raw layer."""
+    if not reason.strip():
+        raise UsageError("a rejection needs a reason (what the sender must correct)")
+    found = _held_file(conn, batch_id)
+    error = f"rejected by the data steward ({actor.name}): {reason.strip()}"
+    with conn.transaction():
+        conn.execute(
+            """update raw.batch_ledger set status = 'rejected', error = %s,
+                 finished_at = clock_timestamp() where batch_id = %s""",
+            (error, batch_id),
+        )
+        after = {**found[8], "status": "rejected"}
+        record(conn, actor, "reject_file", reason.strip(), [Decision(batch_id, found[8], after)])
+
+
+def _held_file(conn: psycopg.Connection, batch_id: int) -> tuple:
+    """The ledger's row of a file held whole, with its state for the steward's audit."""
+    found = conn.execute(HELD_FILE, (batch_id,)).fetchone()
+    if found is None or found[7] != "held":
+        raise NotHeld(f"no file held whole with batch id {batch_id} (zhuanhua quarantine files)")
+    if found[8]:
+        raise NotHeld(
+            f"{found[1]} (batch {batch_id}) has a later version in the ledger, which "
+            "replaces it: decide on that one if it is held"
+        )
+    state = {"status": "held", "rows_held": found[9], "error": found[10]}
+    return (*found[:8], state)
 
 
 def _insert_ledger(conn: psycopg.Connection, values: dict) -> int:

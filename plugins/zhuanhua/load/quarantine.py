@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from datetime import date
 
 import pandas as pd
 import psycopg
@@ -22,6 +23,7 @@ from zhuanhua.check.suite import Failure
 from zhuanhua.check.typed import typed_frame
 from zhuanhua.domain.feeds import FEEDS, Feed
 from zhuanhua.errors import NotHeld, UsageError
+from zhuanhua.load.decisions import PIPELINE, Actor, Decision, record
 from zhuanhua.load.raw import stored_rows
 from zhuanhua.load.schema import checked_columns
 from zhuanhua.settings import Settings
@@ -41,20 +43,67 @@ class Recheck:
     failures: list[Failure]
 
 
+@dataclass(frozen=True)
+class HeldFilter:
+    """Which held rows: the console's filter, the CLI's options and a bulk action's scope."""
+
+    status: str | None = None
+    feed: str | None = None
+    night: date | None = None  # the file's business date
+    rule: str | None = None
+
+    def where(self) -> tuple[str, dict]:
+        return (
+            """ where (%(status)s::text is null or q.status = %(status)s)
+                  and (%(feed)s::text is null or q.feed = %(feed)s)
+                  and (%(night)s::date is null or l.business_date = %(night)s)
+                  and (%(rule)s::text is null or exists (
+                      select 1 from jsonb_array_elements(q.failures) f
+                      where f ->> 'rule' = %(rule)s))""",
+            asdict(self),
+        )
+
+
 def list_rows(
-    conn: psycopg.Connection, status: str | None = None, feed: str | None = None
+    conn: psycopg.Connection,
+    status: str | None = None,
+    feed: str | None = None,
+    *,
+    where: HeldFilter | None = None,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> list[dict]:
+    clause, params = (where or HeldFilter(status, feed)).where()
     rows = (
         conn.cursor(row_factory=dict_row)
         .execute(
-            _LISTED
-            + """ where (%(status)s::text is null or q.status = %(status)s)
-                      and (%(feed)s::text is null or q.feed = %(feed)s) order by q.id""",
-            {"status": status, "feed": feed},
+            _LISTED + clause + " order by q.id limit %(limit)s offset %(offset)s",
+            {**params, "limit": limit, "offset": offset},
         )
         .fetchall()
     )
     return [_public(row) for row in rows]
+
+
+def counts(conn: psycopg.Connection, where: HeldFilter) -> dict[str, dict[str, int]]:
+    """How many rows the filter finds, by status, feed, night and rule (a row counts once
+    under each of its rules)."""
+    clause, params = where.where()
+    found = {}
+    for facet, expression in (
+        ("status", "q.status"),
+        ("feed", "q.feed"),
+        ("night", "l.business_date::text"),
+        ("rule", "f ->> 'rule'"),
+    ):
+        lateral = (
+            " cross join lateral jsonb_array_elements(q.failures) f" if facet == "rule" else ""
+        )
+        query = f"""select {expression}, count(distinct q.id) from quarantine.held_row q
+                    join raw.batch_ledger l using (batch_id){lateral}{clause}
+                    group by 1 order by 1"""
+        found[facet] = dict(conn.execute(query, params).fetchall())
+    return found
 
 
 def show(conn: psycopg.Connection, held_id: int) -> dict:
@@ -68,17 +117,27 @@ def show(conn: psycopg.Connection, held_id: int) -> dict:
     return _public(row)
 
 
-def release(conn: psycopg.Connection, held_ids: list[int], settings: Settings) -> list[Recheck]:
+def matching_ids(conn: psycopg.Connection, where: HeldFilter) -> list[int]:
+    """The held rows a bulk action over the filter decides (only rows still held)."""
+    clause, params = HeldFilter("held", where.feed, where.night, where.rule).where()
+    query = "select q.id from quarantine.held_row q join raw.batch_ledger l using (batch_id)"
+    return [i for (i,) in conn.execute(query + clause + " order by q.id", params)]
+
+
+def release(
+    conn: psycopg.Connection, held_ids: list[int], settings: Settings, actor: Actor
+) -> list[Recheck]:
     """Re-check held rows; load those that now pass, keep the others with fresh reasons."""
-    return _resolve(conn, held_ids, None, settings)
+    return _resolve(conn, held_ids, None, settings, actor)
 
 
-def waive(conn: psycopg.Connection, held_id: int, reason: str, settings: Settings) -> Recheck:
-    """Load a held row despite its failures, recording who decided why (the reason)."""
+def waive(
+    conn: psycopg.Connection, held_ids: list[int], reason: str, settings: Settings, actor: Actor
+) -> list[Recheck]:
+    """Load held rows despite their failures, recording who decided and why (the reason)."""
     if not reason.strip():
         raise UsageError("a waiver needs a reason")
-    (outcome,) = _resolve(conn, [held_id], reason.strip(), settings)
-    return outcome
+    return _resolve(conn, held_ids, reason.strip(), settings, actor)
 
 
 def release_resolved(
@@ -99,11 +158,15 @@ def release_resolved(
             (feed, f"{feed}.unknown_reference"),
         )
     ]
-    return [r for r in release(conn, ids, settings) if r.passed] if ids else []
+    return [r for r in release(conn, ids, settings, PIPELINE) if r.passed] if ids else []
 
 
 def _resolve(
-    conn: psycopg.Connection, held_ids: list[int], waive_reason: str | None, settings: Settings
+    conn: psycopg.Connection,
+    held_ids: list[int],
+    waive_reason: str | None,
+    settings: Settings,
+    actor: Actor,
 ) -> list[Recheck]:
     held = (
         conn.cursor(row_factory=dict_row)
@@ -116,7 +179,7 @@ def _resolve(
     outcomes = []
     for feed_name in sorted({h["feed"] for h in held}):
         rows = [h for h in held if h["feed"] == feed_name]
-        outcomes += _resolve_feed(conn, FEEDS[feed_name], rows, waive_reason, settings)
+        outcomes += _resolve_feed(conn, FEEDS[feed_name], rows, waive_reason, settings, actor)
     return outcomes
 
 
@@ -126,26 +189,28 @@ def _resolve_feed(
     held: list[dict],
     waive_reason: str | None,
     settings: Settings,
+    actor: Actor,
 ) -> list[Recheck]:
     """Decide every row first (a refused waiver changes nothing), then write the decisions
     in a few statements: a night re-checks every row held for a reference, tens of
     thousands at national scale, and a statement a row cost minutes."""
     typed, failures = _recheck(conn, feed, held, settings)
-    outcomes, loaded, resolved, kept = [], [], [], []
+    outcomes, loaded, resolved, kept, decided = [], [], [], [], []
     for position, row in enumerate(held):
         found = failures.get(position, [])
         passed = not any(f.severity == "reject" for f in found)
         if waive_reason and not passed:
             _refuse_unwaivable(row["id"], found)
+        status = "held"
         if passed or waive_reason:
             loaded.append(position)
-            waived = bool(waive_reason) and not passed
-            resolved.append(
-                ("waived" if waived else "released", waive_reason if waived else None, row["id"])
-            )
+            status = "released" if passed else "waived"
+            resolved.append((status, waive_reason if status == "waived" else None, row["id"]))
         else:
             kept.append((json.dumps([f.as_dict() for f in found], ensure_ascii=False), row["id"]))
         outcomes.append(Recheck(row["id"], passed, found))
+        if actor != PIPELINE or passed:  # the nightly re-check of what stays held is no decision
+            decided.append(_decision(row, found, status))
     with conn.transaction(), conn.cursor() as cursor:
         _load(conn, feed, [held[p] for p in loaded], typed.iloc[loaded])
         cursor.executemany(
@@ -156,7 +221,18 @@ def _resolve_feed(
         cursor.executemany(
             "update quarantine.held_row set failures = %s, last_seen = now() where id = %s", kept
         )
+        record(conn, actor, "waive" if waive_reason else "release", waive_reason, decided)
     return outcomes
+
+
+def _decision(row: dict, found: list[Failure], status: str) -> Decision:
+    """A row's state before and after: status and rule names, never its values."""
+    return Decision(
+        batch_id=row["batch_id"],
+        held_id=row["id"],
+        before={"status": row["status"], "rules": sorted({r["rule"] for r in row["rules"]})},
+        after={"status": status, "rules": sorted({f.rule for f in found})},
+    )
 
 
 UNWAIVABLE = ("_required", "_readable", "_storable")  # rule name endings: a value is missing

@@ -214,6 +214,36 @@ create table if not exists audit.provincial_export (
 );
 comment on table audit.provincial_export is 'Versions of the provincial statistics feed written (省级统计报送版本).';
 
+-- The steward's decisions (release, waive, a held file released or rejected), one row per
+-- row or file decided: who, when, through what, why, and its state before and after (status
+-- and rules, never the row's values). Append-only: a trigger refuses every change.
+create table if not exists audit.steward_decision (
+    id           bigint generated always as identity primary key,
+    decided_at   timestamptz not null default clock_timestamp(),
+    decided_by   text not null,
+    via          text not null check (via in ('console', 'cli', 'airflow', 'pipeline')),
+    action       text not null
+                 check (action in ('release', 'waive', 'release_file', 'reject_file')),
+    reason       text,
+    held_id      bigint,
+    batch_id     bigint not null references raw.batch_ledger (batch_id),
+    state_before jsonb not null,
+    state_after  jsonb not null
+);
+create index if not exists steward_decision_held_id on audit.steward_decision (held_id);
+comment on table audit.steward_decision is 'Data steward decisions (数据管理员处理记录), append-only.';
+create or replace function audit.refuse_change() returns trigger language plpgsql as $$
+begin
+    raise exception '% is append-only: % refused', tg_table_name, tg_op;
+end
+$$;
+create or replace trigger steward_decision_append_only
+    before update or delete on audit.steward_decision
+    for each row execute function audit.refuse_change();
+create or replace trigger steward_decision_no_truncate
+    before truncate on audit.steward_decision
+    for each statement execute function audit.refuse_change();
+
 -- Which rules held rows back, per feed and night: the rules and columns only, never the rows
 -- or the messages (a message may quote a value). The data-quality dashboard reads it.
 create or replace view audit.held_rule_failure as

@@ -29,6 +29,7 @@ grant usage on schema raw, checked, quarantine, audit to steward;
 grant select on all tables in schema raw, checked, quarantine, audit to steward;
 grant insert on all tables in schema checked to steward;
 grant update on raw.batch_ledger, quarantine.held_row to steward;
+grant insert on audit.steward_decision to steward;
 
 -- county analysts look up their own county (row security on the marts uses this table),
 -- and see only their own login row: not the other logins and their counties.
