@@ -14,6 +14,7 @@ help:
 	@echo "make demo     set up, synthesise a few days of feeds, run each night through Airflow"
 	@echo "make test     set up, then the whole suite against a throwaway PostgreSQL"
 	@echo "make airflow  Airflow 3 standalone (UI on http://127.0.0.1:8080) with the project's DAGs"
+	@echo "              and the data steward's console in its menu (docs/steward-guide.md)"
 	@echo "make bench    load a generated province-scale year (rates against bare COPY), then dbt build it"
 	@echo "make lint     ruff, ruff format, the import contract, sqlfluff"
 	@echo "make stack    docker-compose.yml's services as processes here: API server, scheduler,"
@@ -56,8 +57,10 @@ lint: venv
 	$(BIN)/lint-imports
 	$(BIN)/zhuanhua sqlfluff lint models
 
+# the demo's nights first when the warehouse is empty: the steward console shows their held rows
 airflow: venv
 	$(BIN)/zhuanhua setup
+	$(BIN)/zhuanhua demo --if-empty
 	AIRFLOW__CORE__PARALLELISM=4 AIRFLOW__SCHEDULER__PARSING_PROCESSES=1 AIRFLOW__API__HOST=127.0.0.1 \
 	  $(BIN)/zhuanhua airflow standalone
 

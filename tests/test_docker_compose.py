@@ -109,3 +109,12 @@ def test_no_secret_is_written_in_the_repository():
             text = path.read_text(encoding="utf-8", errors="replace")
             found += [f"{name}: {m.group(0)}" for m in pattern.finditer(text)]
     assert found == []
+
+
+def test_the_stack_has_the_same_logins_and_steward_roles_as_the_local_setup(settings):
+    from zhuanhua.ops.orchestrate import airflow_env
+
+    stack = SERVICES["airflow-apiserver"]["environment"]
+    local = airflow_env(settings)
+    for name in ("AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS", "ZHUANHUA_STEWARD_ROLES"):
+        assert stack[name] == local[name], name

@@ -88,6 +88,11 @@ class Settings:
     # (AIRFLOW__DATABASE__SQL_ALCHEMY_CONN, Airflow's own variable)
     airflow_metadata_url: str | None = None
     limits: Limits = DEFAULT_LIMITS
+    # Airflow roles of the data steward (ZHUANHUA_STEWARD_ROLES): users with one of them see
+    # held rows in clear and decide on them in the steward console; anyone else who may use
+    # Airflow's UI sees the queue masked. Simple auth manager's roles are viewer, user, op,
+    # admin; with another auth manager, name the role made for stewards.
+    steward_roles: tuple[str, ...] = ("op", "admin")
 
     @property
     def airflow_home(self) -> Path:
@@ -149,6 +154,11 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         alert_from=env.get("ZHUANHUA_ALERT_FROM") or "zhuanhua@localhost",
         airflow_metadata_url=env.get("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN") or None,
         limits=_limits(env),
+        steward_roles=tuple(
+            r.strip().lower()
+            for r in (env.get("ZHUANHUA_STEWARD_ROLES") or "op,admin").split(",")
+            if r.strip()
+        ),
     )
 
 

@@ -5,6 +5,7 @@ docs/dashboards.md tells the rest."""
 from __future__ import annotations
 
 from zhuanhua.build.dbt import docs_site, generate_docs
+from zhuanhua.cli.common import demo_if_empty
 from zhuanhua.load.connection import connect
 from zhuanhua.load.embedded import EmbeddedServer
 from zhuanhua.ops import docs_site as docs_server
@@ -48,13 +49,9 @@ def run_bi(args, settings: Settings) -> int:
         return 0
     if not settings.warehouse_url:
         EmbeddedServer(settings.home).start()
+    if demo_if_empty(settings):
+        return 1
     with connect(settings) as conn:
-        if not _has_marts(conn):
-            print("the warehouse has no marts yet: running the demo first (make demo)")
-            from zhuanhua.dev.demo import DEMO_DAYS, DEMO_START, run_demo  # only when needed
-
-            if run_demo(settings, DEMO_START, DEMO_DAYS):
-                return 1
         superset.set_up(settings, conn)
     address = superset.start(settings, args.port)
     made = superset.passwords(settings)
@@ -63,8 +60,3 @@ def run_bi(args, settings: Settings) -> int:
         print(f"  login {login.username} / {made[login.username]}  ({login.first_name})")
     print("`make stop` (or `zhuanhua bi down`) ends it.")
     return 0
-
-
-def _has_marts(conn) -> bool:
-    found = conn.execute("select to_regclass('marts.fct_conversion_funnel_yearly')").fetchone()
-    return found[0] is not None

@@ -79,3 +79,19 @@ def print_report(settings: Settings, day: date, as_json: bool) -> int:
         for _, error in rejected:
             print(f"  {error}")
     return 0
+
+
+def demo_if_empty(settings: Settings, start=None, days: int | None = None) -> int:
+    """The demo's nights, when the warehouse has no marts yet (`make bi`, `make airflow`):
+    what they show needs data. Returns the demo's exit status, 0 when it was not needed."""
+    from zhuanhua.dev.demo import DEMO_DAYS, DEMO_START, run_demo  # only when needed
+    from zhuanhua.load.embedded import EmbeddedServer
+
+    if not settings.warehouse_url:
+        EmbeddedServer(settings.home).start()
+    with connect(settings) as conn:
+        found = conn.execute("select to_regclass('marts.fct_conversion_funnel_yearly')")
+        if found.fetchone()[0] is not None:
+            return 0
+    print("the warehouse has no marts yet: running the demo first (make demo)")
+    return run_demo(settings, start or DEMO_START, days or DEMO_DAYS)

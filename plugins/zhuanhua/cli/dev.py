@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from zhuanhua.cli.common import date_argument
+from zhuanhua.cli.common import date_argument, demo_if_empty
 from zhuanhua.dev.demo import DEMO_DAYS, DEMO_START
 from zhuanhua.dev.sql_lint import run_sqlfluff
 from zhuanhua.dev.synth import SCALES, generate
@@ -25,6 +25,9 @@ def add_commands(verbs) -> None:
     demo = verbs.add_parser("demo", help="synthesise a few days and run each night through Airflow")
     demo.add_argument("--start", type=date_argument, default=DEMO_START)
     demo.add_argument("--days", type=int, default=DEMO_DAYS)
+    demo.add_argument(
+        "--if-empty", action="store_true", help="only when the warehouse has no marts yet"
+    )
     demo.set_defaults(handler=run_demo)
 
     bench = verbs.add_parser("bench", help="the load path against bare COPY on generated data")
@@ -93,6 +96,8 @@ def run_synth(args, settings: Settings) -> int:
 def run_demo(args, settings: Settings) -> int:
     from zhuanhua.dev import demo  # lazy: the demo's summary reads GX's Data Docs (GX, 6 s)
 
+    if args.if_empty:
+        return demo_if_empty(settings, args.start, args.days)
     return demo.run_demo(settings, args.start, args.days)
 
 

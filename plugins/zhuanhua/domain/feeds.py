@@ -16,6 +16,7 @@ from enum import StrEnum
 # below 10^14 in magnitude; a larger one is a row failure, caught before COPY.
 NUMERIC_DIGITS, NUMERIC_SCALE = 20, 6
 NUMERIC_CEILING = Decimal(10) ** (NUMERIC_DIGITS - NUMERIC_SCALE)
+MASK = "＊＊＊"  # a masked value: no length, no first character
 
 
 class Kind(StrEnum):
@@ -35,6 +36,9 @@ class Column:
     name: str  # the warehouse's column name
     kind: Kind = Kind.TEXT
     required: bool = False
+    # may name a person or carry an identity number (domain.md §12): shown in clear to the
+    # data steward only, masked wherever anyone else reads a row as received
+    personal: bool = False
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,16 @@ class Feed:
     def required_headers(self) -> list[str]:
         return [c.header for c in self.columns if c.required]
 
+    def masked(self, record: dict) -> dict:
+        """A row as received (its headers as keys), with what may be personal masked: the
+        personal columns, headers we do not know (they may be anything) and an unreadable
+        line kept whole. For anyone but the data steward."""
+        shown = {c.header for c in self.columns if not c.personal}
+        return {
+            header: value if header in shown or value in (None, "") else MASK
+            for header, value in record.items()
+        }
+
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
 
@@ -99,12 +113,12 @@ CONTRACTS = Feed(
         Column("签订日期", "signing_date", Kind.DATE, True),
         Column("有效期起", "valid_from", Kind.DATE),
         Column("有效期止", "valid_to", Kind.DATE),
-        Column("卖方名称", "seller_name", Kind.TEXT, True),
-        Column("卖方统一社会信用代码", "seller_uscc", Kind.CODE),
+        Column("卖方名称", "seller_name", Kind.TEXT, True, personal=True),
+        Column("卖方统一社会信用代码", "seller_uscc", Kind.CODE, personal=True),
         Column("卖方性质", "seller_nature", Kind.CODE, True),
         Column("卖方行政区划", "seller_division", Kind.CODE, True),
-        Column("买方名称", "buyer_name", Kind.TEXT, True),
-        Column("买方统一社会信用代码", "buyer_uscc", Kind.CODE),
+        Column("买方名称", "buyer_name", Kind.TEXT, True, personal=True),
+        Column("买方统一社会信用代码", "buyer_uscc", Kind.CODE, personal=True),
         Column("买方性质", "buyer_nature", Kind.CODE, True),
         Column("买方国别", "buyer_country", Kind.CODE),
         Column("买方行政区划", "buyer_division", Kind.CODE),
@@ -131,8 +145,8 @@ LOANS = Feed(
         Column("银行名称", "bank_name", Kind.TEXT, True),
         Column("贷款产品", "product", Kind.TEXT, True),
         Column("借款人类型", "borrower_type", Kind.TEXT, True),
-        Column("借款人名称", "borrower_name", Kind.TEXT, True),
-        Column("借款人证件号码", "borrower_id_no", Kind.CODE, True),
+        Column("借款人名称", "borrower_name", Kind.TEXT, True, personal=True),
+        Column("借款人证件号码", "borrower_id_no", Kind.CODE, True, personal=True),
         Column("借款人行政区划", "borrower_division", Kind.CODE, True),
         Column("企业资质", "qualifications", Kind.TEXT),
         Column("放款日期", "disbursed_on", Kind.DATE, True),
@@ -163,8 +177,8 @@ PATENTS = Feed(
         Column("grant_no", "grant_no", Kind.CODE),
         Column("grant_date", "grant_date", Kind.DATE),
         Column("ipc_main", "ipc_main", Kind.TEXT),
-        Column("applicants", "applicants", Kind.JSON, True),
-        Column("inventors", "inventors", Kind.JSON),
+        Column("applicants", "applicants", Kind.JSON, True, personal=True),
+        Column("inventors", "inventors", Kind.JSON, personal=True),
         Column("legal_status", "legal_status", Kind.TEXT),
         Column("updated_at", "updated_at", Kind.TIMESTAMP, True),
     ),
@@ -183,13 +197,13 @@ PATENT_EVENTS = Feed(
         Column("event_name", "event_name", Kind.TEXT),
         Column("effective_date", "effective_date", Kind.DATE, True),
         Column("gazette_date", "gazette_date", Kind.DATE),
-        Column("before", "parties_before", Kind.JSON),
-        Column("after", "parties_after", Kind.JSON),
-        Column("licensor", "licensor", Kind.JSON),
-        Column("licensee", "licensee", Kind.JSON),
+        Column("before", "parties_before", Kind.JSON, personal=True),
+        Column("after", "parties_after", Kind.JSON, personal=True),
+        Column("licensor", "licensor", Kind.JSON, personal=True),
+        Column("licensee", "licensee", Kind.JSON, personal=True),
         Column("licence_type", "licence_type", Kind.TEXT),
-        Column("pledgor", "pledgor", Kind.JSON),
-        Column("pledgee", "pledgee", Kind.JSON),
+        Column("pledgor", "pledgor", Kind.JSON, personal=True),
+        Column("pledgee", "pledgee", Kind.JSON, personal=True),
         Column("record_no", "record_no", Kind.CODE),
     ),
 )

@@ -28,7 +28,7 @@ from zhuanhua.load.embedded import EmbeddedServer
 from zhuanhua.ops.dates import logical_date_for
 from zhuanhua.ops.lineage import lineage_env
 from zhuanhua.ops.warehouse_group import WAREHOUSE_GROUP
-from zhuanhua.settings import TIMEZONE, Settings, load_settings, venv_command
+from zhuanhua.settings import PROJECT_ROOT, TIMEZONE, Settings, load_settings, venv_command
 
 LOADS_DAG = "zhuanhua_nightly"
 WAREHOUSE_DAG = "zhuanhua_warehouse"
@@ -46,6 +46,12 @@ class RunResult:
     dbt_seconds: float  # the same for the dbt tasks (Cosmos' task group), 0 without them
 
 
+# Airflow's logins (simple auth manager; passwords generated into AIRFLOW_HOME at the API
+# server's first start): an administrator, the data steward (the op role, see
+# Settings.steward_roles) and an analyst who may look without deciding
+AIRFLOW_USERS = "admin:admin,steward:op,fenxi:viewer"
+
+
 def airflow_env(settings: Settings) -> dict[str, str]:
     """Airflow pointed at the project's DAGs, a metadata DB beside the warehouse, 2-core sizes."""
     url = warehouse_url(settings)
@@ -53,6 +59,7 @@ def airflow_env(settings: Settings) -> dict[str, str]:
     return {
         "AIRFLOW_HOME": str(settings.airflow_home),
         "AIRFLOW__CORE__DAGS_FOLDER": str(settings.dags_folder),
+        "AIRFLOW__CORE__PLUGINS_FOLDER": str(PROJECT_ROOT / "plugins"),  # the steward console
         "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
         "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
         "AIRFLOW__CORE__PARALLELISM": "4",
@@ -60,7 +67,9 @@ def airflow_env(settings: Settings) -> dict[str, str]:
         "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": metadata,
         "AIRFLOW__API__WORKERS": "1",
         "AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK": "False",
+        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": AIRFLOW_USERS,
         "ZHUANHUA_HOME": str(settings.home),
+        "ZHUANHUA_STEWARD_ROLES": ",".join(settings.steward_roles),
         "ZHUANHUA_LANDING": settings.landing,
         "ZHUANHUA_REGION": settings.region,
         "ZHUANHUA_WAREHOUSE_URL": url,
