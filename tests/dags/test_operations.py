@@ -110,10 +110,29 @@ def on_time(settings, airflow_ready, week) -> dict:
     example = dataclasses.replace(settings, landing=str(week))
     with connect(settings) as conn:
         empty_warehouse(conn, settings)
-    assert_all_succeeded(run_chain(example, nights(DAYS), "on-time"), 2 * len(DAYS))
+    heard: dict[str, list[tuple]] = {}
+    results = run_chain(
+        example,
+        nights(DAYS),
+        "on-time",
+        lambda label, *state: heard.setdefault(label, []).append(state),
+    )
+    assert_all_succeeded(results, 2 * len(DAYS))
+    _assert_progress_followed_every_task(heard, results)
     with connect(settings) as conn:
         assert fetch_run(conn, DAYS[-1])["freshness_warnings"] == []
         return marts_state(conn)
+
+
+def _assert_progress_followed_every_task(heard: dict, results) -> None:
+    """`zhuanhua run`'s bars: each run heard from Airflow's task states, ending complete,
+    with a task named as running on the way."""
+    assert sorted(heard) == sorted(f"{r.dag_id} {r.business_date}" for r in results)
+    for result in results:
+        states = heard[f"{result.dag_id} {result.business_date}"]
+        assert states[-1][:2] == (len(result.tasks), len(result.tasks))
+    running = [detail for states in heard.values() for (_, _, detail) in states if detail]
+    assert any("load_contracts" in detail for detail in running)
 
 
 def test_a_backfill_of_seven_days_equals_seven_nightly_runs(settings, on_time, week):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from zhuanhua.cli.common import date_argument, demo_if_empty
+from zhuanhua.cli.progress import add_quiet, progress_bars
 from zhuanhua.dev.demo import DEMO_DAYS, DEMO_START
 from zhuanhua.dev.sql_lint import run_sqlfluff
 from zhuanhua.dev.synth import SCALES, generate
@@ -20,6 +21,7 @@ def add_commands(verbs) -> None:
     synth.add_argument("--days", type=int, default=3)
     synth.add_argument("--seed", type=int, default=1)
     synth.add_argument("--defect-rate", type=float, default=0.02)
+    add_quiet(synth)
     synth.set_defaults(handler=run_synth)
 
     demo = verbs.add_parser("demo", help="synthesise a few days and run each night through Airflow")
@@ -33,6 +35,7 @@ def add_commands(verbs) -> None:
     bench = verbs.add_parser("bench", help="the load path against bare COPY on generated data")
     bench.add_argument("--scale", choices=list(SCALES), default="province")
     bench.add_argument("--days", type=int, default=365)
+    add_quiet(bench)
     bench.set_defaults(handler=run_bench)
 
     lint = verbs.add_parser(
@@ -78,14 +81,16 @@ def run_stack(args, settings: Settings) -> int:
 
 
 def run_synth(args, settings: Settings) -> int:
-    counts = generate(
-        args.out,
-        args.start,
-        args.days,
-        seed=args.seed,
-        scale=args.scale,
-        defect_rate=args.defect_rate,
-    )
+    with progress_bars(args) as shown:
+        counts = generate(
+            args.out,
+            args.start,
+            args.days,
+            seed=args.seed,
+            scale=args.scale,
+            defect_rate=args.defect_rate,
+            on_progress=shown,
+        )
     print(
         f"wrote {counts['files']} files, {counts['rows']} rows "
         f"({counts['defects']} with injected defects) to {args.out}"
@@ -106,7 +111,8 @@ def run_bench(args, settings: Settings) -> int:
 
     if not settings.warehouse_url:
         EmbeddedServer(settings.home).start()
-    bench.run_bench(settings, args.scale, args.days)
+    with progress_bars(args) as shown:
+        bench.run_bench(settings, args.scale, args.days, shown)
     return 0
 
 

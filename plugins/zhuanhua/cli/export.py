@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from zhuanhua.audit.completeness import parse_waiver
+from zhuanhua.cli.progress import add_quiet, progress_bars
 from zhuanhua.errors import UsageError
 from zhuanhua.export.provincial import export_period
 from zhuanhua.settings import Settings
@@ -26,6 +27,7 @@ def add_commands(verbs) -> None:
     )
     export.add_argument("--reason", help="why the waived days may be left out")
     export.add_argument("--json", action="store_true")
+    add_quiet(export)
     export.set_defaults(handler=run_export)
 
 
@@ -33,7 +35,8 @@ def run_export(args, settings: Settings) -> int:
     waivers = tuple(parse_waiver(text, args.reason) for text in args.waive)
     if args.reason and not waivers:
         raise UsageError("--reason goes with --waive DATE[..DATE]")
-    result = export_period(settings, args.period, args.region, args.out, waivers)
+    with progress_bars(args) as shown:
+        result = export_period(settings, args.period, args.region, args.out, waivers, shown)
     if args.json:
         print(
             json.dumps(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 from zhuanhua.cli.common import date_argument, print_report, raise_unless_success
+from zhuanhua.cli.progress import add_quiet, progress_bars
 from zhuanhua.errors import UsageError
 from zhuanhua.ops.orchestrate import backfill as run_backfill
 from zhuanhua.ops.orchestrate import run_nightly
@@ -15,6 +16,7 @@ def add_commands(verbs) -> None:
     run_cmd = verbs.add_parser("run", help="run one night (loads, then build) through Airflow")
     run_cmd.add_argument("--date", type=date_argument, required=True)
     run_cmd.add_argument("--landing", help="landing folder or URL (default: ZHUANHUA_LANDING)")
+    add_quiet(run_cmd)
     run_cmd.set_defaults(handler=run)
 
     back = verbs.add_parser(
@@ -23,6 +25,7 @@ def add_commands(verbs) -> None:
     )
     back.add_argument("--start", type=date_argument, required=True, help="first business date")
     back.add_argument("--end", type=date_argument, required=True, help="last business date")
+    add_quiet(back)
     back.set_defaults(handler=backfill)
 
     rep = verbs.add_parser("report", help="the summary of one night")
@@ -34,7 +37,9 @@ def add_commands(verbs) -> None:
 def run(args, settings: Settings) -> int:
     if args.landing:
         settings = dataclasses.replace(settings, landing=args.landing)
-    for result in run_nightly(settings, args.date):
+    with progress_bars(args) as shown:
+        results = run_nightly(settings, args.date, shown)
+    for result in results:
         raise_unless_success(result)
     print_report(settings, args.date, as_json=False)
     return 0
@@ -43,7 +48,9 @@ def run(args, settings: Settings) -> int:
 def backfill(args, settings: Settings) -> int:
     if args.end < args.start:
         raise UsageError(f"--end {args.end} is before --start {args.start}")
-    for result in run_backfill(settings, args.start, args.end):
+    with progress_bars(args) as shown:
+        results = run_backfill(settings, args.start, args.end, shown)
+    for result in results:
         print(f"  {result.dag_id} for {result.business_date}: {result.state}")
         raise_unless_success(result)
     print_report(settings, args.end, as_json=False)

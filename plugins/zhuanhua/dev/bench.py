@@ -38,6 +38,7 @@ from zhuanhua.load.loader import (
 from zhuanhua.load.schema import raw_columns
 from zhuanhua.ops.orchestrate import WAREHOUSE_DAG, prepare_airflow, run_chain
 from zhuanhua.ops.steps import prepare_warehouse
+from zhuanhua.progress import Progress
 from zhuanhua.read.landing import Landing
 from zhuanhua.read.readers import read_file
 from zhuanhua.settings import Settings
@@ -45,14 +46,27 @@ from zhuanhua.settings import Settings
 BENCH_DB = "zhuanhua_bench"
 
 
-def run_bench(settings: Settings, scale: str = "province", days: int = 365) -> dict:
+def run_bench(
+    settings: Settings,
+    scale: str = "province",
+    days: int = 365,
+    on_progress: Progress | None = None,
+) -> dict:
     bench = _bench_settings(settings)
     landing = bench.home / "bench" / "landing"
     shutil.rmtree(landing, ignore_errors=True)
     started = time.perf_counter()
     first = date(2024, 1, 1)
     last = first + timedelta(days=days - 1)
-    counts = generate(str(landing), first, days + 1, seed=7, scale=scale, defect_rate=0.01)
+    counts = generate(
+        str(landing),
+        first,
+        days + 1,
+        seed=7,
+        scale=scale,
+        defect_rate=0.01,
+        on_progress=on_progress,
+    )
     generated = time.perf_counter() - started
     print(
         f"generated {scale} scale, {days} days: {counts['files']} files, {counts['rows']:,} "
@@ -61,7 +75,9 @@ def run_bench(settings: Settings, scale: str = "province", days: int = 365) -> d
     results = {}
     with connect(bench) as conn:
         _reset(conn, bench)
-        for name, feed in FEEDS.items():
+        for done, (name, feed) in enumerate(FEEDS.items()):
+            if on_progress:
+                on_progress("bench: feeds loaded", done, len(FEEDS), name)
             files = Landing(str(landing)).files(feed, last)
             validating = suite.SECONDS_VALIDATING[name]
             started = time.perf_counter()
@@ -80,6 +96,8 @@ def run_bench(settings: Settings, scale: str = "province", days: int = 365) -> d
                 "validate_s": suite.SECONDS_VALIDATING[name] - validating,
                 **_check_peer(conn, feed, Landing(str(landing)), files, bench),
             }
+        if on_progress:
+            on_progress("bench: feeds loaded", len(FEEDS), len(FEEDS), "then dbt build")
         _print(results)
         results["dbt"] = _bench_dbt(conn, bench, str(landing), last + timedelta(days=1))
     results["memory"] = _peak_memory()

@@ -23,6 +23,7 @@ from zhuanhua.export.reconcile import reconcile
 from zhuanhua.export.specs import table_specs
 from zhuanhua.export.tables import BASE, TOTAL, Table, compute
 from zhuanhua.load.connection import connect
+from zhuanhua.progress import Progress
 from zhuanhua.settings import TIMEZONE, Settings
 
 
@@ -49,8 +50,10 @@ def export_period(
     region: str | None = None,
     out: str | Path | None = None,
     waivers: tuple[Waiver, ...] = (),
+    on_progress: Progress | None = None,
 ) -> ExportResult:
     """Export one period unless it is incomplete, fails reconciliation or has not changed."""
+    step = on_progress or (lambda *_, **__: None)
     period = parse_period(period_key)
     region, county = _region(settings.region, region)
     _check_waivers(waivers, period)
@@ -68,7 +71,11 @@ def export_period(
         if not growth["computed"]:  # no base: every growth cell empty, the reason in the manifest
             contributions = [c for c in contributions if c.scope != BASE]
         specs = table_specs(settings.region, period.end.year)
-        tables = {s.name: compute(s, contributions) for s in specs}
+        tables = {}
+        for done, spec in enumerate(specs):
+            step("export: tables", done, len(specs), spec.name)
+            tables[spec.name] = compute(spec, contributions)
+        step("export: tables", len(specs), len(specs), "reconciling")
         checks = reconcile(conn, tables, contributions, period, county)
         rendered = {name: files.table_csv(table) for name, table in tables.items()}
         previous = versions.latest(folder, prefix)

@@ -15,8 +15,9 @@ import os
 import re
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -28,9 +29,11 @@ from zhuanhua.load.embedded import EmbeddedServer
 from zhuanhua.ops.dates import logical_date_for
 from zhuanhua.ops.lineage import lineage_env
 from zhuanhua.ops.warehouse_group import WAREHOUSE_GROUP
+from zhuanhua.progress import Progress
 from zhuanhua.settings import PROJECT_ROOT, TIMEZONE, Settings, load_settings, venv_command
 
 LOADS_DAG = "zhuanhua_nightly"
+POLL_SECONDS = 1.0  # how often the parent reads the runs' task states
 WAREHOUSE_DAG = "zhuanhua_warehouse"
 
 
@@ -121,27 +124,41 @@ def check_ready(settings: Settings) -> None:
         )
 
 
-def run_nightly(settings: Settings, business_date: date) -> list[RunResult]:
+def run_nightly(
+    settings: Settings, business_date: date, on_progress: Progress | None = None
+) -> list[RunResult]:
     """The loads of `business_date`, then the build; replaces earlier runs of that date."""
     return run_chain(
         settings,
         [(LOADS_DAG, business_date), (WAREHOUSE_DAG, business_date)],
         f"nightly-{business_date}",
+        on_progress,
     )
 
 
-def backfill(settings: Settings, first: date, last: date) -> list[RunResult]:
+def backfill(
+    settings: Settings, first: date, last: date, on_progress: Progress | None = None
+) -> list[RunResult]:
     """The loads of every date from `first` to `last` in order, then one build."""
     days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
     return run_chain(
         settings,
         [*((LOADS_DAG, day) for day in days), (WAREHOUSE_DAG, last)],
         f"backfill-{first}-{last}",
+        on_progress,
     )
 
 
-def run_chain(settings: Settings, steps: list[tuple[str, date]], name: str) -> list[RunResult]:
-    """Run the DAG runs in order in one child process; it stops at the first that fails."""
+def run_chain(
+    settings: Settings,
+    steps: list[tuple[str, date]],
+    name: str,
+    on_progress: Progress | None = None,
+) -> list[RunResult]:
+    """Run the DAG runs in order in one child process; it stops at the first that fails.
+
+    The child logs to a file; `on_progress` hears each run's task states as Airflow records
+    them, so the operator sees which task of which night is running."""
     check_ready(settings)
     logs = settings.home / "logs"
     logs.mkdir(parents=True, exist_ok=True)
@@ -150,13 +167,18 @@ def run_chain(settings: Settings, steps: list[tuple[str, date]], name: str) -> l
     result_file.unlink(missing_ok=True)
     env = {**os.environ, **airflow_env(settings)}
     plan = json.dumps([[dag_id, day.isoformat()] for dag_id, day in steps])
+    started = datetime.now(UTC)
     with log_file.open("w") as log:
-        subprocess.run(
+        child = subprocess.Popen(
             [sys.executable, "-m", "zhuanhua.ops.orchestrate", plan, str(result_file)],
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
         )
+        if on_progress is None:
+            child.wait()
+        else:
+            _watch(child, steps, env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"], started, on_progress)
     if not result_file.exists():
         raise RunFailed(f"the DAG runs ({name}) did not finish; see {log_file}")
     return [
@@ -172,6 +194,42 @@ def run_chain(settings: Settings, steps: list[tuple[str, date]], name: str) -> l
         )
         for r in json.loads(result_file.read_text())
     ]
+
+
+ENDED = ("success", "failed", "skipped", "upstream_failed", "removed")
+_TASK_STATES = """
+    select ti.task_id, coalesce(ti.state, 'none') from task_instance ti
+    where ti.run_id = (select run_id from dag_run where dag_id = %s and logical_date = %s
+                         and start_date >= %s order by id desc limit 1)
+      and ti.dag_id = %s
+"""
+
+
+def _watch(
+    child: subprocess.Popen,
+    steps: list[tuple[str, date]],
+    metadata: str,
+    started: datetime,
+    on_progress: Progress,
+) -> None:
+    """Read the runs' task states from Airflow's metadata database until the child ends."""
+    url = re.sub(r"^postgres(ql)?(\+\w+)?://", "postgresql://", metadata)
+    with psycopg.connect(url, autocommit=True) as conn:
+        while True:
+            ended = child.poll() is not None
+            for dag_id, day in steps:
+                states = dict(
+                    conn.execute(
+                        _TASK_STATES, (dag_id, logical_date_for(day), started, dag_id)
+                    ).fetchall()
+                )
+                if states:
+                    running = sorted(t for t, state in states.items() if state == "running")
+                    done = sum(state in ENDED for state in states.values())
+                    on_progress(f"{dag_id} {day}", done, len(states), ", ".join(running))
+            if ended:
+                return
+            time.sleep(POLL_SECONDS)
 
 
 def airflow_executable() -> str:

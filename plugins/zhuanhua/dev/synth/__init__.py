@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from zhuanhua.dev.synth import contracts, loans, patents
 from zhuanhua.dev.synth.files import jsonl_bytes, table_bytes
 from zhuanhua.domain.feeds import FEEDS
+from zhuanhua.progress import Progress
 from zhuanhua.read.landing import Landing
 
 # rows a year: a city, a province, the whole country (about 1 M contracts, 5 M patents)
@@ -31,7 +32,13 @@ SCALES = {
 
 
 def generate(
-    out: str, start: date, days: int, seed: int = 1, scale: str = "city", defect_rate: float = 0.02
+    out: str,
+    start: date,
+    days: int,
+    seed: int = 1,
+    scale: str = "city",
+    defect_rate: float = 0.02,
+    on_progress: Progress | None = None,
 ) -> dict[str, int]:
     """Write `days` business days of all four feeds into landing area `out`; return counts."""
     per_day = {feed: max(1, round(n / 365)) for feed, n in SCALES[scale].items()}
@@ -67,6 +74,8 @@ def generate(
 
     for offset in range(days):
         day = start + timedelta(days=offset)
+        if on_progress:
+            on_progress("synth: days", offset, days, _written(counts))
         records, defects = patent_gen.records_for(day)
         deliver(
             FEEDS["patents"].file_path(day),
@@ -89,4 +98,10 @@ def generate(
             kind, data = table_bytes(loans.HEADERS, rows, offset + i + 1)
             deliver(FEEDS["loans"].file_path(day, kind, bank), data, defects, loans.DEFECTS)
     landing.write("ground_truth.jsonl", "".join(line + "\n" for line in truth).encode("utf-8"))
+    if on_progress:
+        on_progress("synth: days", days, days, _written(counts))
     return counts
+
+
+def _written(counts: dict[str, int]) -> str:
+    return f"{counts['files']:,} files, {counts['rows']:,} rows"
