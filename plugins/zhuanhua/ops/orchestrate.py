@@ -200,7 +200,7 @@ ENDED = ("success", "failed", "skipped", "upstream_failed", "removed")
 _TASK_STATES = """
     select ti.task_id, coalesce(ti.state, 'none') from task_instance ti
     where ti.run_id = (select run_id from dag_run where dag_id = %s and logical_date = %s
-                         and start_date >= %s order by id desc limit 1)
+                         and run_after >= %s order by id desc limit 1)
       and ti.dag_id = %s
 """
 
