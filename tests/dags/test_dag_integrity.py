@@ -30,6 +30,7 @@ def test_every_dag_file_imports_without_errors():
         "zhuanhua_export_monthly",
         "zhuanhua_export_quarterly",
         "zhuanhua_export_annual",
+        "zhuanhua_held_file_review",
     } <= set(bag.dag_ids)
 
 
@@ -87,11 +88,25 @@ def test_every_task_retries_transient_faults_with_backoff_and_alerts_on_failure(
 
 
 def test_every_task_has_a_timeout_and_every_run_a_deadline_that_alerts():
-    """A hung mount or lock wait fails its task (and alerts) instead of hanging the night."""
+    """A hung mount or lock wait fails its task (and alerts) instead of hanging the night; a
+    question to the steward waits for a person, as long as its run's deadline."""
+    from airflow.providers.standard.operators.hitl import HITLOperator
+
     for dag in _bag().dags.values():
         assert dag.dagrun_timeout is not None and dag.on_failure_callback, dag.dag_id
         for task in dag.tasks:
-            assert task.execution_timeout is not None, f"{dag.dag_id}.{task.task_id}"
+            waits_for_a_person = isinstance(task, HITLOperator)
+            assert task.execution_timeout is not None or waits_for_a_person, task.task_id
+
+
+def test_held_files_are_asked_of_the_steward_and_the_answer_applied():
+    dag = _bag().dags["zhuanhua_held_file_review"]
+    assert dag.task_dict["held"].downstream_task_ids == {"decide", "apply"}
+    decide = dag.task_dict["decide"]
+    assert decide.partial_kwargs["options"] == [
+        "放行（重新检查后入库）",
+        "退回（请报送方更正后重报）",
+    ]
 
 
 def test_each_export_waits_for_the_nights_build_before_it_exports():

@@ -4,7 +4,8 @@ Airflow's REST API as an operator would (zhuanhua.dev.stack says what is transla
 One stack for the module; the tests run in order and each continues where the last ended:
 the cron timetable's own run, a triggered night on two Celery workers with one of them killed
 mid-load, the asset-triggered build with the scheduler restarted mid-run, the monthly export,
-and a production backfill. The timings are written to the stack folder's `timings.json`.
+a production backfill, and the steward's answer to a held file in Airflow's required actions.
+The timings are written to the stack folder's `timings.json`.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import json
 import signal
 import time
+import urllib.error
 from datetime import date
 from pathlib import Path
 
@@ -22,8 +24,10 @@ from tests.support import export_example
 from tests.support.airflow_api import AirflowApi
 from zhuanhua.dev.stack import AIRFLOW_SERVICES, WORKER, Stack
 from zhuanhua.load.locks import LOCK_SPACE
+from zhuanhua.ops import held_files
 
 NIGHTLY, WAREHOUSE, MONTHLY = "zhuanhua_nightly", "zhuanhua_warehouse", "zhuanhua_export_monthly"
+REVIEW = "zhuanhua_held_file_review"
 NIGHT = date(2024, 2, 1)  # the triggered night: January's files and the 1st of February's
 # Faster than production where a test would otherwise wait minutes: a dead worker's task is
 # failed after 30 s without a heartbeat (Airflow's default is 300 s) and retried after 2 s.
@@ -78,8 +82,11 @@ def test_every_service_is_healthy_by_its_compose_check_and_init_can_run_again(st
         assert done.returncode == 0, f"worker {index}: {done.stdout}{done.stderr}"
     stack.run_init()  # idempotent: a second `docker compose up` runs it again
     assert api.call("GET", "/importErrors")["total_entries"] == 0
-    plugins = json.dumps(api.call("GET", "/plugins"))
-    assert "zhuanhua" not in plugins  # .airflowignore: the package is not loaded file by file
+    plugins = api.call("GET", "/plugins")["plugins"]
+    ours = [(p["name"], p["source"]) for p in plugins if "zhuanhua" in json.dumps(p)]
+    # the steward console's one file; .airflowignore: the package is not loaded file by file
+    assert ours == [("zhuanhua_steward_console", "$PLUGINS_FOLDER/zhuanhua_steward.py")]
+    assert api.call("GET", "/plugins/importErrors")["total_entries"] == 0
 
 
 def test_the_nightly_schedule_creates_its_own_run(stack, api):
@@ -181,6 +188,40 @@ def test_a_production_backfill_is_airflows_own(stack, api, warehouse):
         "select file_name from raw.batch_ledger where status = 'loaded'"
     ).fetchall()
     assert {name for (name,) in loaded} == set(delivered)
+
+
+def test_the_steward_answers_a_held_file_in_airflows_required_actions(stack, api, warehouse):
+    """The morning's review asks about each file held whole; only a user who may act on DAG
+    runs can answer; the steward's answer is applied and recorded under the steward's name."""
+    (batch_id,) = warehouse.execute(
+        """insert into raw.batch_ledger (feed, file_name, file_url, size_bytes, sha256,
+             business_date, status, rows_received, rows_held, error, started_at)
+           values ('contracts', 'contracts_20240205.csv', 'file:///contracts_20240205.csv', 10,
+                   'f00d', '2024-02-05', 'held', 10, 10, 'held whole: 9 of 10 rows fail', now())
+           returning batch_id"""
+    ).fetchone()
+    logins = json.loads(
+        (stack.airflow_home / "simple_auth_manager_passwords.json.generated").read_text()
+    )
+    api.unpause(REVIEW)  # the schedule's latest morning starts at once
+    run_id = _first_run(api, REVIEW, 180)["dag_run_id"]
+    _wait_until(lambda: _count(api, REVIEW, run_id, "awaiting_input") == 1, 240)
+    answer = f"/dags/{REVIEW}/dagRuns/{run_id}/taskInstances/decide/0/hitlDetails"
+    body = {"chosen_options": [held_files.REJECT], "params_input": {"reason": "请重报"}}
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        AirflowApi(stack.api_url, "fenxi", logins["fenxi"]).call("PATCH", answer, body)
+    assert refused.value.code == 403
+    AirflowApi(stack.api_url, "steward", logins["steward"]).call("PATCH", answer, body)
+    assert api.wait_for_run(REVIEW, 240, run_id)["state"] == "success"
+    status, error = warehouse.execute(
+        "select status, error from raw.batch_ledger where batch_id = %s", (batch_id,)
+    ).fetchone()
+    assert status == "rejected" and "steward" in error and "请重报" in error
+    decided = warehouse.execute(
+        "select decided_by, via, action, reason from audit.steward_decision where batch_id = %s",
+        (batch_id,),
+    ).fetchall()
+    assert decided == [("steward", "airflow", "reject_file", "请重报")]
 
 
 def _deliver(landing: Path, last: date) -> list[str]:
