@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from airflow.providers.standard.operators.hitl import HITLOperator
-from airflow.sdk import Param, dag, task
+from airflow.sdk import Param, dag, task, task_group
+from airflow.sdk.configuration import conf
 
 from zhuanhua.ops import held_files
 from zhuanhua.ops.connections import with_warehouse_connection
@@ -38,28 +39,36 @@ def held_file_review():
     def held() -> list[dict]:
         return held_files.questions(with_warehouse_connection(settings))
 
-    asked = held()
-    answers = HITLOperator.partial(
-        task_id="decide",
-        options=[held_files.RELEASE, held_files.REJECT],
-        params={
-            "reason": Param(
-                None,
-                type=["null", "string"],
-                minLength=2,
-                description="理由（退回时必填，记入审计表）",
-            )
-        },
-        execution_timeout=None,  # bounded by the run's deadline (ANSWER_WITHIN)
-        doc_md="The steward's answer: release or reject, with a reason.",
-    ).expand_kwargs(asked.map(lambda q: {"subject": q["subject"], "body": q["body"]}))
-
     @task(doc_md="Apply the answer as the console does, recorded under who gave it.")
-    def apply(question_and_answer: tuple[dict, dict]) -> str:
-        question, answer = question_and_answer
-        return held_files.apply(question["batch_id"], answer, with_warehouse_connection(settings))
+    def apply(batch_id: int, answer: dict) -> str:
+        return held_files.apply(batch_id, answer, with_warehouse_connection(settings))
 
-    apply.expand(question_and_answer=asked.zip(answers.output))
+    @task_group
+    def one_file(subject: str, body: str, batch_id: int) -> None:
+        """Each file's answer is applied as soon as it is given, whatever the others wait on."""
+        answer = HITLOperator(
+            task_id="decide",
+            subject=subject,
+            body=body,
+            options=[held_files.RELEASE, held_files.REJECT],
+            params={
+                "reason": Param(
+                    None,
+                    type=["null", "string"],
+                    minLength=2,
+                    description="理由（退回时必填，记入审计表）",
+                )
+            },
+            # only the steward's logins may answer (Airflow's own permission besides)
+            assigned_users=held_files.stewards(
+                conf.get("core", "simple_auth_manager_users", fallback=""), settings
+            ),
+            execution_timeout=None,  # bounded by the run's deadline (ANSWER_WITHIN)
+            doc_md="The steward's answer: release or reject, with a reason.",
+        )
+        apply(batch_id, answer.output)
+
+    one_file.expand_kwargs(held())
 
 
 held_file_review()

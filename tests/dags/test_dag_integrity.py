@@ -101,12 +101,18 @@ def test_every_task_has_a_timeout_and_every_run_a_deadline_that_alerts():
 
 
 def test_held_files_are_asked_of_the_steward_and_the_answer_applied():
+    """One question per held file, each answer applied as soon as it is given, and only the
+    steward's logins may answer (the stack test answers one for real)."""
+    from zhuanhua.ops import held_files
+
     dag = _bag().dags["zhuanhua_held_file_review"]
-    assert dag.task_dict["held"].downstream_task_ids == {"decide", "apply"}
-    decide = dag.task_dict["decide"]
-    assert decide.partial_kwargs["options"] == [
-        "放行（重新检查后入库）",
-        "退回（请报送方更正后重报）",
+    assert dag.task_dict["held"].downstream_task_ids == {"one_file.decide", "one_file.apply"}
+    decide = dag.task_dict["one_file.decide"]
+    assert decide.downstream_task_ids == {"one_file.apply"}
+    assert decide.options == [held_files.RELEASE, held_files.REJECT]
+    assert decide.assigned_users == [
+        {"id": "admin", "name": "admin"},
+        {"id": "steward", "name": "steward"},
     ]
 
 

@@ -13,6 +13,7 @@ import pytest
 from tests.support import poison
 from tests.support.cli import zhuanhua_cli
 from tests.support.contract_files import action, deliver
+from zhuanhua.dev.synth.files import jsonl_bytes
 from zhuanhua.errors import FilesHeld, UsageError
 from zhuanhua.load import loader, quarantine
 from zhuanhua.load.decisions import Actor, recent
@@ -20,6 +21,14 @@ from zhuanhua.ops.steps import load_feed
 
 DAY = date(2024, 6, 3)
 STEWARD = Actor("li.steward", "console")
+EVENT = {
+    "event_id": "TR01-202310397744.0-20240603",
+    "event_code": "TR01",
+    "effective_date": "2024-05-20",
+    "gazette_date": "2024-06-03",
+    "before": [{"name": "西南医科大学"}],
+    "after": [{"name": "泸县新材料有限公司"}],
+}
 
 
 def held_contracts(warehouse, landing, settings, bad: int) -> list[int]:
@@ -77,12 +86,36 @@ def test_a_bulk_waiver_over_a_filter_decides_each_row_once(warehouse, landing, l
     ids = quarantine.matching_ids(warehouse, where)
     assert len(ids) == 3
     assert quarantine.counts(warehouse, where)["status"] == {"held": 3}
+    with pytest.raises(UsageError, match="needs a reason"):
+        quarantine.waive(warehouse, ids, "  ", landing_settings, STEWARD)
+    assert quarantine.matching_ids(warehouse, where) == ids and recent(warehouse) == []
+    shown = dataclasses.replace(where, up_to=ids[1])  # what the steward's page listed
+    assert quarantine.matching_ids(warehouse, shown) == ids[:2]
     outcomes = quarantine.waive(warehouse, ids, "批量核实", landing_settings, STEWARD)
     assert [o.id for o in outcomes] == ids
     assert quarantine.matching_ids(warehouse, where) == []
     assert sorted(d["held_id"] for d in recent(warehouse)) == ids
-    with pytest.raises(UsageError, match="needs a reason"):
-        quarantine.waive(warehouse, ids, "  ", landing_settings, STEWARD)
+
+
+def test_a_waiver_refused_for_one_row_changes_no_row_of_any_feed(
+    warehouse, landing, landing_settings
+):
+    """All or nothing across feeds: the loans row is waivable, the contract (no project
+    name) is not, so neither is loaded and nothing is recorded."""
+    rows = [action("2024510500000150", "登记", DAY, 项目名称=None)]
+    deliver(landing, DAY, rows, 1)
+    load_feed("contracts", DAY, landing_settings)
+    event = {**EVENT, "application_no": "202310397744.0"}  # its patent never arrives
+    (landing / "patents").mkdir()
+    (landing / "patents" / "patent_events_20240603.jsonl").write_bytes(jsonl_bytes([event]))
+    load_feed("patent_events", DAY, landing_settings)
+    ids = [i for (i,) in warehouse.execute("select id from quarantine.held_row order by id")]
+    assert len(ids) == 2
+    with pytest.raises(UsageError, match="cannot be waived"):
+        quarantine.waive(warehouse, ids, "一并豁免", landing_settings, STEWARD)
+    statuses = warehouse.execute("select distinct status from quarantine.held_row").fetchall()
+    assert statuses == [("held",)] and recent(warehouse) == []
+    assert warehouse.execute("select count(*) from checked.patent_events").fetchone() == (0,)
 
 
 def test_a_release_that_still_fails_is_recorded_as_still_held(warehouse, landing, landing_settings):
@@ -128,7 +161,21 @@ def test_held_files_released_and_rejected_are_recorded(warehouse, landing, landi
 
 
 def test_the_pipeline_records_only_the_rows_it_releases(warehouse, landing, landing_settings):
-    """The nightly re-check of rows held for a reference is a decision only when it frees one."""
-    [held_id] = held_contracts(warehouse, landing, landing_settings, 1)
-    assert quarantine.release_resolved(warehouse, "patents", landing_settings) == []
+    """The re-check after each load of rows held for a reference is a decision only when it
+    frees one: an amendment waits for its registration, then is released by the pipeline."""
+    number = "2024510500000160"
+    deliver(landing, DAY, [action(number, "变更", DAY)], 1)
+    load_feed("contracts", DAY, landing_settings)
+    [held_id] = [i for (i,) in warehouse.execute("select id from quarantine.held_row")]
+    assert quarantine.release_resolved(warehouse, "contracts", landing_settings) == []
     assert recent(warehouse, held_id=held_id) == []
+    later = DAY.replace(day=DAY.day + 1)
+    deliver(landing, later, [action(number, "登记", DAY.replace(day=DAY.day - 1))], 1)
+    load_feed("contracts", later, landing_settings)
+    [decision] = recent(warehouse, held_id=held_id)
+    assert (decision["decided_by"], decision["via"], decision["action"]) == (
+        "zhuanhua",
+        "pipeline",
+        "release",
+    )
+    assert decision["state_after"]["status"] == "released"

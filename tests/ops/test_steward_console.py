@@ -162,6 +162,9 @@ def test_a_user_without_the_steward_role_sees_masked_values_and_cannot_decide(
         assert MASK in page.locator("table.record").inner_text()
         assert page.locator("form").count() == 0  # no release, no waiver
         shot(page, "masked", tmp_path)
+        page.goto(f"{address}{CONSOLE}/decisions")  # the steward's reason may name a person
+        audit = page.locator("table.decisions").inner_text()
+        assert "steward" in audit and REASON not in audit and MASK in audit
         refused = page.request.post(
             f"{address}{CONSOLE}/rows/{target}/waive",
             form={"reason": "我也想豁免"},
@@ -189,6 +192,13 @@ def test_a_decision_posted_from_another_site_is_refused(console, settings):
             max_redirects=0,
         )
         assert refused.status == 403
+        unscoped = page.request.post(
+            f"{address}{CONSOLE}/bulk",
+            form={"action": "release", "feed": "contracts"},
+            headers={"Origin": address},
+            max_redirects=0,
+        )
+        assert unscoped.status == 400  # a bulk action names the last row the page showed
         unknown = page.request.get(f"{address}{CONSOLE}/rows/999999")
         assert unknown.status == 404 and "999999" in unknown.text()
     with connect(settings) as conn:
@@ -208,14 +218,17 @@ def test_every_data_docs_page_served_names_no_other_host(console, settings):
         log_in(page, address, "fenxi", logins["fenxi"])
         vendored = set()
         for path in (p.relative_to(site).as_posix() for p in pages):
-            text = page.request.get(f"{address}{CONSOLE}/data-docs/{path}").text()
+            served = page.request.get(f"{address}{CONSOLE}/data-docs/{path}")
+            assert served.status == 200, path
+            text = served.text()
             assert not re.search(r"""\s(?:src|href)=["'](?:https?:)?//""", text), path
             assert "dataContextId" not in text
             vendored |= set(re.findall(rf'"({CONSOLE}/static/vendor/[^"]+)"', text))
         styles = page.request.get(
             f"{address}{CONSOLE}/data-docs/static/styles/data_docs_default_styles.css"
-        ).text()
-        assert "amazonaws" not in styles
+        )
+        assert styles.status == 200 and "url(" in styles.text()
+        assert "amazonaws" not in styles.text()
         assert vendored
         for asset in vendored:
             assert page.request.get(f"{address}{asset}").status == 200, asset

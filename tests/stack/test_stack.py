@@ -206,7 +206,7 @@ def test_the_steward_answers_a_held_file_in_airflows_required_actions(stack, api
     api.unpause(REVIEW)  # the schedule's latest morning starts at once
     run_id = _first_run(api, REVIEW, 180)["dag_run_id"]
     _wait_until(lambda: _count(api, REVIEW, run_id, "awaiting_input") == 1, 240)
-    answer = f"/dags/{REVIEW}/dagRuns/{run_id}/taskInstances/decide/0/hitlDetails"
+    answer = f"/dags/{REVIEW}/dagRuns/{run_id}/taskInstances/one_file.decide/0/hitlDetails"
     body = {"chosen_options": [held_files.REJECT], "params_input": {"reason": "请重报"}}
     with pytest.raises(urllib.error.HTTPError) as refused:
         AirflowApi(stack.api_url, "fenxi", logins["fenxi"]).call("PATCH", answer, body)

@@ -116,7 +116,7 @@ def held_files(args, settings: Settings) -> int:
 
     with connect(settings) as conn:
         found = loader.held_files(conn)
-    for batch_id, feed, file_name, day, error in found:
+    for batch_id, feed, file_name, day, error, _ in found:
         print(f"{batch_id:>6} {feed:<14} {file_name} ({day})  {error}")
     print(f"{len(found)} file(s) held", file=sys.stderr)
     return 0

@@ -397,24 +397,37 @@ HELD_FILE = """
 """
 
 
+HELD_FILE_FIELDS = ("batch_id", "feed", "file_name", "business_date", "error", "rows_held")
+
+
 def held_files(conn: psycopg.Connection) -> list[tuple]:
-    """Files held whole, oldest first: batch id, feed, file, business date, why."""
+    """Files held whole and still to decide, oldest first (HELD_FILE_FIELDS): one a later
+    version replaced is decided by deciding that one."""
     return conn.execute(
-        """select batch_id, feed, file_name, business_date, error from raw.batch_ledger
-           where status = 'held' order by batch_id"""
+        """select batch_id, feed, file_name, business_date, error, rows_held
+           from raw.batch_ledger as l
+           where status = 'held' and not exists (
+               select 1 from raw.batch_ledger as later
+               where later.feed = l.feed and later.file_name = l.file_name
+                 and later.batch_id > l.batch_id and later.status <> 'rejected')
+           order by batch_id"""
     ).fetchall()
 
 
 def release_held_file(
-    conn: psycopg.Connection, batch_id: int, settings: Settings, actor: Actor
+    conn: psycopg.Connection,
+    batch_id: int,
+    settings: Settings,
+    actor: Actor,
+    reason: str | None = None,
 ) -> BatchOutcome:
     """The steward's release of a file held whole: its rows as received are checked again
     (a code table or a reference may have changed since), then loaded as a new file would be,
     good rows checked and bad rows quarantined, whatever their share: the steward decided."""
-    found = _held_file(conn, batch_id)
-    name, url, day, size, sha256, started = found[1:7]
-    feed = FEEDS[found[0]]
+    feed = FEEDS[_held_file(conn, batch_id)[0]]
     with feed_lock(conn, feed.name):
+        found = _held_file(conn, batch_id)  # again under the lock: a decision may have won
+        name, url, day, size, sha256, started = found[1:7]
         version = FileVersion(feed, LandedFile(feed.name, name, url, day), size, sha256, started)
         version.table = stored_rows(conn, feed, batch_id, settings.limits)
         _check(conn, feed, [version], settings)
@@ -431,7 +444,8 @@ def release_held_file(
             _copy_checked(conn, batch_id, version)
             _copy_quarantine(conn, batch_id, version)
             after = {"status": "loaded", **counts}
-            record(conn, actor, "release_file", None, [Decision(batch_id, found[8], after)])
+            decision = Decision(batch_id, found[8], after)
+            record(conn, actor, "release_file", reason or None, [decision])
         release_resolved(conn, feed.name, settings)
     return BatchOutcome(name, "loaded", **counts)
 
@@ -441,12 +455,13 @@ def reject_held_file(conn: psycopg.Connection, batch_id: int, reason: str, actor
     It stays in the ledger as rejected, with the reason, and its rows stay in the raw layer."""
     if not reason.strip():
         raise UsageError("a rejection needs a reason (what the sender must correct)")
-    found = _held_file(conn, batch_id)
+    feed = _held_file(conn, batch_id)[0]
     error = f"rejected by the data steward ({actor.name}): {reason.strip()}"
-    with conn.transaction():
+    with feed_lock(conn, feed), conn.transaction():
+        found = _held_file(conn, batch_id)  # again under the lock: a decision may have won
         conn.execute(
             """update raw.batch_ledger set status = 'rejected', error = %s,
-                 finished_at = clock_timestamp() where batch_id = %s""",
+                 finished_at = clock_timestamp() where batch_id = %s and status = 'held'""",
             (error, batch_id),
         )
         after = {**found[8], "status": "rejected"}

@@ -51,10 +51,12 @@ class HeldFilter:
     feed: str | None = None
     night: date | None = None  # the file's business date
     rule: str | None = None
+    up_to: int | None = None  # rows held no later than this id: what the steward was shown
 
     def where(self) -> tuple[str, dict]:
         return (
             """ where (%(status)s::text is null or q.status = %(status)s)
+                  and (%(up_to)s::bigint is null or q.id <= %(up_to)s)
                   and (%(feed)s::text is null or q.feed = %(feed)s)
                   and (%(night)s::date is null or l.business_date = %(night)s)
                   and (%(rule)s::text is null or exists (
@@ -119,7 +121,7 @@ def show(conn: psycopg.Connection, held_id: int) -> dict:
 
 def matching_ids(conn: psycopg.Connection, where: HeldFilter) -> list[int]:
     """The held rows a bulk action over the filter decides (only rows still held)."""
-    clause, params = HeldFilter("held", where.feed, where.night, where.rule).where()
+    clause, params = HeldFilter("held", where.feed, where.night, where.rule, where.up_to).where()
     query = "select q.id from quarantine.held_row q join raw.batch_ledger l using (batch_id)"
     return [i for (i,) in conn.execute(query + clause + " order by q.id", params)]
 
@@ -168,19 +170,27 @@ def _resolve(
     settings: Settings,
     actor: Actor,
 ) -> list[Recheck]:
-    held = (
-        conn.cursor(row_factory=dict_row)
-        .execute(_LISTED + " where q.id = any(%s) and q.status = 'held' order by q.id", (held_ids,))
-        .fetchall()
-    )
-    missing = set(held_ids) - {h["id"] for h in held}
-    if missing:
-        raise NotHeld(f"not held (unknown, or already resolved): {sorted(missing)}")
-    outcomes = []
-    for feed_name in sorted({h["feed"] for h in held}):
-        rows = [h for h in held if h["feed"] == feed_name]
-        outcomes += _resolve_feed(conn, FEEDS[feed_name], rows, waive_reason, settings, actor)
-    return outcomes
+    """All or nothing: one transaction over every feed, the rows locked while they are
+    decided, so two stewards (or the console and an Airflow answer) never load a row twice
+    and a refused waiver in one feed leaves the others held too."""
+    with conn.transaction():
+        held = (
+            conn.cursor(row_factory=dict_row)
+            .execute(
+                _LISTED
+                + " where q.id = any(%s) and q.status = 'held' order by q.id for update of q",
+                (held_ids,),
+            )
+            .fetchall()
+        )
+        missing = set(held_ids) - {h["id"] for h in held}
+        if missing:
+            raise NotHeld(f"not held (unknown, or already resolved): {sorted(missing)}")
+        outcomes = []
+        for feed_name in sorted({h["feed"] for h in held}):
+            rows = [h for h in held if h["feed"] == feed_name]
+            outcomes += _resolve_feed(conn, FEEDS[feed_name], rows, waive_reason, settings, actor)
+        return outcomes
 
 
 def _resolve_feed(
@@ -245,9 +255,9 @@ def _refuse_unwaivable(held_id: int, failures: list[Failure]) -> None:
     if missing:
         raise UsageError(
             f"row {held_id} cannot be waived: "
-            + "; ".join(f"{f.rule}: {f.message}" for f in missing)
-            + ". A waiver accepts doubtful values, not missing ones: ask the sender for a "
-            "corrected file."
+            + "; ".join(f"{f.rule} ({f.column})" for f in missing)
+            + ". A waiver accepts doubtful values, not missing or unreadable ones: ask the "
+            "sender for a corrected file."
         )
 
 

@@ -31,22 +31,39 @@ def questions(settings: Settings) -> list[dict]:
             ),
             "batch_id": batch_id,
         }
-        for batch_id, feed, name, day, error in found
+        for batch_id, feed, name, day, error, _ in found
     ]
 
 
+def stewards(users: str, settings: Settings) -> list[dict] | None:
+    """The logins with a steward's role, as the HITL operator's `assigned_users`, from the
+    simple auth manager's `name:role,…` list; None (Airflow's own permission alone) when the
+    users live in another auth manager."""
+    logins = [entry.split(":", 1) for entry in users.split(",") if ":" in entry]
+    assigned = [
+        {"id": name.strip(), "name": name.strip()}
+        for name, role in logins
+        if role.strip().lower() in settings.steward_roles
+    ]
+    return assigned or None
+
+
 def apply(batch_id: int, answer: dict, settings: Settings) -> str:
-    """Apply the steward's answer (the HITL operator's result) to the held file."""
+    """Apply the steward's answer (the HITL operator's result) to the held file. A rejection
+    without a reason applies nothing: the file stays held and is asked again next morning."""
     from zhuanhua.load import loader  # lazy: GX, at run time only
 
     who = answer["responded_by_user"]
     actor = Actor(who.get("name") or who["id"], "airflow")
-    reason = (answer.get("params_input") or {}).get("reason") or ""
+    reason = ((answer.get("params_input") or {}).get("reason") or "").strip()
     with connect(settings) as conn:
         try:
             if answer["chosen_options"] == [RELEASE]:
-                outcome = loader.release_held_file(conn, batch_id, settings, actor)
+                outcome = loader.release_held_file(conn, batch_id, settings, actor, reason)
                 return f"released by {actor.name}: {outcome.rows_loaded} rows loaded"
+            if not reason:
+                log.warning("batch %s: a rejection needs a reason; asked again", batch_id)
+                return "not applied: a rejection needs a reason (asked again next morning)"
             loader.reject_held_file(conn, batch_id, reason, actor)
             return f"rejected by {actor.name}: {reason}"
         except NotHeld as already:  # decided meanwhile in the console or the CLI

@@ -175,10 +175,16 @@ def run_chain(
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-        if on_progress is None:
-            child.wait()
-        else:
-            _watch(child, steps, env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"], started, on_progress)
+        try:
+            if on_progress is None:
+                child.wait()
+            else:
+                metadata = env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"]
+                _watch(child, steps, metadata, started, on_progress)
+        finally:  # never leave the runs going unwatched (an interrupt, a lost metadata DB)
+            if child.poll() is None:
+                child.terminate()
+                child.wait()
     if not result_file.exists():
         raise RunFailed(f"the DAG runs ({name}) did not finish; see {log_file}")
     return [
@@ -198,7 +204,8 @@ def run_chain(
 
 ENDED = ("success", "failed", "skipped", "upstream_failed", "removed")
 _TASK_STATES = """
-    select ti.task_id, coalesce(ti.state, 'none') from task_instance ti
+    select ti.task_id || '[' || ti.map_index || ']', coalesce(ti.state, 'none')
+    from task_instance ti
     where ti.run_id = (select run_id from dag_run where dag_id = %s and logical_date = %s
                          and run_after >= %s order by id desc limit 1)
       and ti.dag_id = %s
@@ -224,7 +231,9 @@ def _watch(
                     ).fetchall()
                 )
                 if states:
-                    running = sorted(t for t, state in states.items() if state == "running")
+                    running = sorted(
+                        {t.rsplit("[", 1)[0] for t, state in states.items() if state == "running"}
+                    )
                     done = sum(state in ENDED for state in states.values())
                     on_progress(f"{dag_id} {day}", done, len(states), ", ".join(running))
             if ended:

@@ -27,7 +27,7 @@ from zhuanhua.load.decisions import recent
 from zhuanhua.ops.connections import with_warehouse_connection
 from zhuanhua.ops.steward import datadocs
 from zhuanhua.ops.steward.offline import REWRITTEN, offline_page
-from zhuanhua.ops.steward.viewer import Viewer, shown_row, viewer_of
+from zhuanhua.ops.steward.viewer import Viewer, shown_decisions, shown_row, viewer_of
 from zhuanhua.settings import Settings, load_settings
 
 HERE = Path(__file__).parent
@@ -138,15 +138,26 @@ def _back(request: Request, target: str, **message: str) -> RedirectResponse:
     return RedirectResponse(f"{_base(request)}{target}{query}", status_code=303)
 
 
-def _filter(status: str | None, feed: str | None, night: str | None, rule: str | None):
+def _filter(
+    status: str | None,
+    feed: str | None,
+    night: str | None,
+    rule: str | None,
+    up_to: int | None = None,
+):
+    """The queue's filter from the page's fields; a feed or date it does not know is refused
+    (a bulk action must never act on more than the steward asked for)."""
     from zhuanhua.load.quarantine import HeldFilter
 
-    return HeldFilter(
-        status or None,
-        feed if feed in FEEDS else None,
-        date.fromisoformat(night) if night else None,
-        rule or None,
-    )
+    if feed and feed not in FEEDS:
+        raise HTTPException(400, f"no feed {feed!r}")
+    if status and status not in STATUS_LABELS:
+        raise HTTPException(400, f"no status {status!r}")
+    try:
+        day = date.fromisoformat(night) if night else None
+    except ValueError:
+        raise HTTPException(400, f"not a date: {night!r}") from None
+    return HeldFilter(status or None, feed or None, day, rule or None, up_to)
 
 
 def _pages(app: FastAPI) -> None:
@@ -169,6 +180,7 @@ def _pages(app: FastAPI) -> None:
                 conn, where=where, limit=PAGE_SIZE, offset=(max(page, 1) - 1) * PAGE_SIZE
             )
             held_files = _held_files(conn)
+            held_ids = quarantine.matching_ids(conn, where) if viewer.steward else []
         total = sum(found["status"].values())
         return _render(
             request,
@@ -181,6 +193,8 @@ def _pages(app: FastAPI) -> None:
             page=max(page, 1),
             pages=max(1, -(-total // PAGE_SIZE)),
             held_files=len(held_files),
+            bulk_up_to=held_ids[-1] if held_ids else None,
+            bulk_count=len(held_ids),
             query=lambda **changes: _query(where, changes),
         )
 
@@ -191,7 +205,7 @@ def _pages(app: FastAPI) -> None:
         with _warehouse(request) as conn:
             found = quarantine.show(conn, held_id)
             ledger = _ledger(conn, found["batch_id"])
-            decisions = recent(conn, held_id=held_id)
+            decisions = shown_decisions(recent(conn, held_id=held_id), viewer)
         return _render(
             request,
             "row.html",
@@ -212,7 +226,7 @@ def _pages(app: FastAPI) -> None:
     def ledger(request: Request, batch_id: int, viewer: Looking):
         with _warehouse(request) as conn:
             entry = _ledger(conn, batch_id)
-            decisions = recent(conn, batch_id=batch_id)
+            decisions = shown_decisions(recent(conn, batch_id=batch_id), viewer)
         return _render(
             request,
             "ledger.html",
@@ -225,7 +239,7 @@ def _pages(app: FastAPI) -> None:
     @app.get("/decisions", response_class=HTMLResponse)
     def decisions(request: Request, viewer: Looking):
         with _warehouse(request) as conn:
-            found = recent(conn, limit=500)
+            found = shown_decisions(recent(conn, limit=500), viewer)
         return _render(request, "decisions.html", viewer, decisions=found)
 
     @app.get("/data-docs/{path:path}")
@@ -282,10 +296,13 @@ def _actions(app: FastAPI) -> None:
         feed: FormText = "",
         night: FormText = "",
         rule: FormText = "",
+        up_to: FormText = "",
     ):
         from zhuanhua.load import quarantine
 
-        where = _filter("held", feed, night, rule)
+        where = _filter("held", feed, night, rule, int(up_to) if up_to.isdigit() else None)
+        if where.up_to is None:
+            raise HTTPException(400, "a bulk action names the last row it was shown (up_to)")
 
         def decide(conn):
             ids = quarantine.matching_ids(conn, where)
@@ -364,16 +381,9 @@ def _query(where, changes: dict) -> dict:
 
 
 def _held_files(conn: psycopg.Connection) -> list[dict]:
-    from psycopg.rows import dict_row
+    from zhuanhua.load.loader import HELD_FILE_FIELDS, held_files
 
-    return (
-        conn.cursor(row_factory=dict_row)
-        .execute(
-            """select batch_id, feed, file_name, business_date, rows_received, rows_held, error,
-                      started_at from raw.batch_ledger where status = 'held' order by batch_id"""
-        )
-        .fetchall()
-    )
+    return [dict(zip(HELD_FILE_FIELDS, row, strict=True)) for row in held_files(conn)]
 
 
 def _ledger(conn: psycopg.Connection, batch_id: int) -> dict:

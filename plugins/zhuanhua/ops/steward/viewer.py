@@ -43,6 +43,7 @@ def shown_row(row: dict, viewer: Viewer) -> dict:
     return {
         **row,
         "record": feed.masked(record),
+        "waiver_reason": row.get("waiver_reason") and MASK,
         "rules": [
             {**r, "message": MASK} if _names_personal(r["column"], personal) else r
             for r in row["rules"]
@@ -54,3 +55,10 @@ def _names_personal(column: str, personal: set[str]) -> bool:
     """A rule's column may be several (`a,b`) or the whole line, which may hold anything."""
     names = {c.strip() for c in str(column).split(",")}
     return bool(names & personal) or "line" in names
+
+
+def shown_decisions(decisions: list[dict], viewer: Viewer) -> list[dict]:
+    """A reason is the steward's free text, which may name a person: the steward's alone."""
+    if viewer.steward:
+        return decisions
+    return [{**d, "reason": d["reason"] and MASK} for d in decisions]
