@@ -87,6 +87,11 @@ def metadata_url(warehouse: str) -> str:
     return other_database(warehouse, "airflow", scheme="postgresql+psycopg2")
 
 
+def libpq_form(sqlalchemy_url: str) -> str:
+    """Airflow's metadata URL (SQLAlchemy's `postgresql+psycopg2://`) as psycopg takes it."""
+    return re.sub(r"^postgres(ql)?(\+\w+)?://", "postgresql://", sqlalchemy_url)
+
+
 def prepare_airflow(settings: Settings) -> None:
     """Create or upgrade Airflow's metadata database (idempotent)."""
     env = {**os.environ, **airflow_env(settings)}
@@ -108,7 +113,7 @@ def check_ready(settings: Settings) -> None:
             "(first time) or `zhuanhua db start`"
         )
     metadata = airflow_env(settings)["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"]
-    url = re.sub(r"^postgres(ql)?(\+\w+)?://", "postgresql://", metadata)
+    url = libpq_form(metadata)
     try:
         with psycopg.connect(url, connect_timeout=10) as conn:
             migrated = conn.execute("select to_regclass('task_instance')").fetchone()[0]
@@ -220,8 +225,7 @@ def _watch(
     on_progress: Progress,
 ) -> None:
     """Read the runs' task states from Airflow's metadata database until the child ends."""
-    url = re.sub(r"^postgres(ql)?(\+\w+)?://", "postgresql://", metadata)
-    with psycopg.connect(url, autocommit=True) as conn:
+    with psycopg.connect(libpq_form(metadata), autocommit=True) as conn:
         while True:
             ended = child.poll() is not None
             for dag_id, day in steps:
