@@ -13,6 +13,7 @@ import pytest
 from tests.support import poison
 from tests.support.cli import zhuanhua_cli
 from tests.support.contract_files import action, deliver
+from tests.support.patent_records import EVENT
 from zhuanhua.dev.synth.files import jsonl_bytes
 from zhuanhua.errors import FilesHeld, UsageError
 from zhuanhua.load import loader, quarantine
@@ -21,14 +22,6 @@ from zhuanhua.ops.steps import load_feed
 
 DAY = date(2024, 6, 3)
 STEWARD = Actor("li.steward", "console")
-EVENT = {
-    "event_id": "TR01-202310397744.0-20240603",
-    "event_code": "TR01",
-    "effective_date": "2024-05-20",
-    "gazette_date": "2024-06-03",
-    "before": [{"name": "西南医科大学"}],
-    "after": [{"name": "泸县新材料有限公司"}],
-}
 
 
 def held_contracts(warehouse, landing, settings, bad: int) -> list[int]:
@@ -105,9 +98,8 @@ def test_a_waiver_refused_for_one_row_changes_no_row_of_any_feed(
     rows = [action("2024510500000150", "登记", DAY, 项目名称=None)]
     deliver(landing, DAY, rows, 1)
     load_feed("contracts", DAY, landing_settings)
-    event = {**EVENT, "application_no": "202310397744.0"}  # its patent never arrives
-    (landing / "patents").mkdir()
-    (landing / "patents" / "patent_events_20240603.jsonl").write_bytes(jsonl_bytes([event]))
+    (landing / "patents").mkdir()  # the event's patent never arrives
+    (landing / "patents" / "patent_events_20240603.jsonl").write_bytes(jsonl_bytes([EVENT]))
     load_feed("patent_events", DAY, landing_settings)
     ids = [i for (i,) in warehouse.execute("select id from quarantine.held_row order by id")]
     assert len(ids) == 2

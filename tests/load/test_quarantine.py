@@ -8,31 +8,13 @@ import pytest
 
 from tests.support.cli import zhuanhua_cli
 from tests.support.contract_files import action
+from tests.support.patent_records import EVENT, PATENT
 from zhuanhua.dev.synth import generate
 from zhuanhua.dev.synth.contracts import HEADERS
 from zhuanhua.dev.synth.files import jsonl_bytes, table_bytes
 from zhuanhua.domain.feeds import FEEDS
 from zhuanhua.errors import FilesHeld
 from zhuanhua.ops.steps import load_feed
-
-PATENT = {
-    "application_no": "CN202310397744.0",
-    "patent_type": "发明",
-    "title": "一种制备方法",
-    "application_date": "2023-04-14",
-    "applicants": [{"name": "西南医科大学"}],
-    "inventors": ["张某"],
-    "updated_at": "2024-06-04T09:15:00+08:00",
-}
-EVENT = {
-    "event_id": "TR01-202310397744.0-20240603",
-    "application_no": "202310397744.0",
-    "event_code": "TR01",
-    "effective_date": "2024-05-20",
-    "gazette_date": "2024-06-03",
-    "before": [{"name": "西南医科大学"}],
-    "after": [{"name": "泸县新材料有限公司"}],
-}
 
 
 def write(landing, path: str, data: bytes) -> None:
