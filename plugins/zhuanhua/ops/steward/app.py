@@ -133,11 +133,6 @@ def _render(request: Request, name: str, viewer: Viewer, **values) -> HTMLRespon
     return templates.TemplateResponse(request, name, values)
 
 
-def _back(request: Request, target: str, **message: str) -> RedirectResponse:
-    query = f"?{urlencode(message)}" if message else ""
-    return RedirectResponse(f"{_base(request)}{target}{query}", status_code=303)
-
-
 def _filter(
     status: str | None,
     feed: str | None,
@@ -349,16 +344,12 @@ def _decide(request: Request, target: str, decide) -> RedirectResponse:
     """Run a decision; back to the page with what happened, or why nothing did."""
     try:
         with _warehouse(request) as conn:
-            notice = decide(conn)
+            message = {"notice": decide(conn)}
     except ZhuanhuaError as refused:
-        separator = "&" if "?" in target else "?"
-        return RedirectResponse(
-            f"{_base(request)}{target}{separator}{urlencode({'error': str(refused)})}",
-            status_code=303,
-        )
+        message = {"error": str(refused)}
     separator = "&" if "?" in target else "?"
     return RedirectResponse(
-        f"{_base(request)}{target}{separator}{urlencode({'notice': notice})}", status_code=303
+        f"{_base(request)}{target}{separator}{urlencode(message)}", status_code=303
     )
 
 
