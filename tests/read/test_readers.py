@@ -185,6 +185,43 @@ def test_json_lines_keep_bad_lines_as_bad_rows_not_a_bad_file():
     assert table.lines[1] == '{"application_no": "2023'  # kept as received
 
 
+# What one JSON parser accepts and the other refuses, or might read differently: duplicate
+# keys, huge integers, floats at the edges, NaN, a lone surrogate, escapes, trailing data.
+JSON_EDGES = [
+    '{"title": 1, "title": 2}',
+    '{"title": 123456789012345678901234567890, "ipc_main": -9223372036854775809}',
+    '{"title": 1e400, "ipc_main": 0.1e-400, "applicants": -0.0}',
+    '{"title": 1.10, "ipc_main": 1E5, "applicants": [1.5e16, 0.1]}',
+    '{"title": NaN, "ipc_main": Infinity}',
+    '{"title": "\\ud800", "ipc_main": "\\u00e9\\n\\""}',
+    '{"title": "a"} x',
+    '{"title": "\x01"}',
+    '{"title": {"nested": [true, false, null]}, "zz": {}}',
+    '{"applicants": [{"name": "甲", "share": 0.5}], "title": 1e16, "zz": [1e-7]}',
+    '{"applicants": [{"name": "\\ud83d\\ude00\\u0001\\t\\u2028/"}], "zz": [2, true]}',
+    '{"inventors": ["罗洋", 12345678901234567890123], "zz": {"k": [null, "\\\\"]}}',
+]
+
+
+@pytest.mark.parametrize("line", JSON_EDGES)
+def test_json_lines_read_as_the_standard_library_reads_them(line):
+    """The fast parser never changes a value or a verdict: each line reads as json.loads
+    reads it (the same cells, or a bad row with json's own message)."""
+    table = read_file(PATENTS, "patents_20240603.jsonl", line.encode("utf-8", "surrogatepass"))
+    try:
+        record = json.loads(line)
+    except ValueError as exc:
+        assert table.broken == {0: f"the line is not valid JSON ({exc.msg} at column {exc.colno})"}
+        return
+    assert table.broken == {}
+    compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    cells = {c.name: record.get(c.header) for c in PATENTS.columns}
+    expected = [v if v is None or isinstance(v, str) else compact(v) for v in cells.values()]
+    assert table.rows[0][1] == expected
+    extras = {k: v if isinstance(v, str) else compact(v) for k, v in record.items()}
+    assert table.rows[0][2] == {k: v for k, v in extras.items() if k == "zz"}
+
+
 SMALL = Limits(line_bytes=200, json_depth=4, columns=30, cell_chars=50)
 
 
