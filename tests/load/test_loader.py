@@ -180,8 +180,13 @@ def test_an_unreadable_file_is_rejected_with_its_name_and_the_night_goes_on(
     assert error.startswith("contracts_20240604.csv: rejected whole: encoding could not be decided")
 
 
+@pytest.mark.parametrize(
+    ("chunk_rows", "files_kept"),
+    [(1, 1), (loader.CHECK_CHUNK_ROWS, 0)],
+    ids=["a chunk per file: the first file stays", "one chunk: nothing of it stays"],
+)
 def test_a_load_killed_mid_copy_leaves_no_partial_batch(
-    warehouse, landing, landing_settings, monkeypatch
+    warehouse, landing, landing_settings, monkeypatch, chunk_rows, files_kept
 ):
     generate(str(landing), START, 2, seed=16, defect_rate=0.1)
     for feed in FEEDS:
@@ -192,18 +197,20 @@ def test_a_load_killed_mid_copy_leaves_no_partial_batch(
     calls = {"n": 0}
     copy_quarantine = loader._copy_quarantine
 
-    def crash_on_the_second_file(*args, **kwargs):
+    def crash_on_the_last_file(conn, loaded):
         calls["n"] += 1
-        if calls["n"] == 2:  # raw and checked rows of that file are already copied
+        if calls["n"] == files_kept + 1:  # raw and checked rows of the file(s) are copied
             raise ConnectionError("connection lost during COPY")
-        return copy_quarantine(*args, **kwargs)
+        return copy_quarantine(conn, loaded)
 
-    monkeypatch.setattr(loader, "_copy_quarantine", crash_on_the_second_file)
+    monkeypatch.setattr(loader, "CHECK_CHUNK_ROWS", chunk_rows)
+    monkeypatch.setattr(loader, "_copy_quarantine", crash_on_the_last_file)
     with pytest.raises(ConnectionError):
         load_feed("contracts", LAST, landing_settings)
     partial = warehouse.execute("select file_name, rows_received from raw.batch_ledger").fetchall()
-    assert len(partial) == 1  # the first file committed, the second left no trace
-    assert warehouse.execute("select count(*) from raw.contracts").fetchone() == (partial[0][1],)
+    assert len(partial) == files_kept  # whole files committed, the rest left no trace
+    kept = sum(rows for _, rows in partial)
+    assert warehouse.execute("select count(*) from raw.contracts").fetchone() == (kept,)
     monkeypatch.undo()
     for feed in FEEDS:
         load_feed(feed, LAST, landing_settings)
@@ -352,9 +359,9 @@ def test_a_file_the_database_refuses_is_rolled_back_and_rejected_and_the_rest_lo
     generate(str(landing), START, 3, seed=5, defect_rate=0.0)
     real = loader._copy_checked
 
-    def refusing(conn, batch_id, version):
-        real(conn, batch_id, version)
-        if version.landed.name.startswith("contracts_20240604"):
+    def refusing(conn, loaded):
+        real(conn, loaded)
+        if any(v.landed.name.startswith("contracts_20240604") for _, v in loaded):
             raise psycopg.errors.NumericValueOutOfRange("numeric field overflow")
 
     monkeypatch.setattr(loader, "_copy_checked", refusing)

@@ -208,7 +208,17 @@ def _read(
 def _check_and_commit(
     conn: psycopg.Connection, feed: Feed, versions: list[FileVersion], settings: Settings
 ) -> dict[str, BatchOutcome]:
+    """Commit the chunk's files in one transaction (one COPY per table for all of them: a
+    file's own statements cost more than its rows); if the database refuses any of it, none
+    is kept and each file is committed alone, so only the file it refused is rejected."""
     _check_isolated(conn, feed, [v for v in versions if v.table is not None], settings)
+    names = [v.landed.name for v in versions]
+    if len(versions) > 1 and len(set(names)) == len(names):  # two versions of one: in order
+        try:
+            return _commit(conn, versions, settings.hold_share)
+        except Exception as exc:
+            _unless_transient(exc)
+            log.warning("the chunk could not be stored together (%s); file by file", exc)
     return {v.landed.name: _commit_isolated(conn, v, settings.hold_share) for v in versions}
 
 
@@ -235,14 +245,15 @@ def _check_isolated(
 def _commit_isolated(conn: psycopg.Connection, version: FileVersion, hold_share: float):
     """Commit the file in its own transaction; if the database refuses its rows, the
     transaction is rolled back whole and the file is recorded as rejected with the cause."""
+    name = version.landed.name
     try:
-        return _commit(conn, version, hold_share)
+        return _commit(conn, [version], hold_share)[name]
     except Exception as exc:
         _unless_transient(exc)
-        log.exception("%s: could not be stored", version.landed.name)
+        log.exception("%s: could not be stored", name)
         version.table = None
         version.reject(f"could not be stored ({type(exc).__name__}: {str(exc).strip()})")
-        return _commit(conn, version, hold_share)
+        return _commit(conn, [version], hold_share)[name]
 
 
 def _unless_transient(error: BaseException) -> None:
@@ -279,16 +290,43 @@ def raw_frame(feed: Feed, chunk: list[FileVersion]) -> pd.DataFrame:
     records, files, dates = [], [], []
     for version in chunk:
         table = version.table
-        index = [table.columns.index(n) if n in table.columns else None for n in names]
-        records += [
-            [values[i] if i is not None else None for i in index] for _, values, _ in table.rows
-        ]
+        if table.columns == names:  # the JSON Lines reader gives every column, in order
+            records += [values for _, values, _ in table.rows]
+        else:
+            index = [table.columns.index(n) if n in table.columns else None for n in names]
+            records += [
+                [values[i] if i is not None else None for i in index] for _, values, _ in table.rows
+            ]
         files += [version.landed.name] * len(table.rows)
         dates += [version.landed.business_date] * len(table.rows)
     return with_file_columns(pd.DataFrame(records, columns=names, dtype=object), feed, files, dates)
 
 
-def _commit(conn: psycopg.Connection, version: FileVersion, hold_share: float) -> BatchOutcome:
+def _commit(
+    conn: psycopg.Connection, versions: list[FileVersion], hold_share: float
+) -> dict[str, BatchOutcome]:
+    """The files' ledger entries one by one, in order (a file's row count is compared with
+    the files before it, these included), then their rows with one COPY per table, all in
+    one transaction."""
+    outcomes, stored, loaded = {}, [], []
+    with conn.transaction():
+        for version in versions:
+            outcome, batch_id = _enter_in_ledger(conn, version, hold_share)
+            outcomes[version.landed.name] = outcome
+            if outcome.status != "rejected":
+                stored.append((batch_id, version))
+            if outcome.status == "loaded":
+                loaded.append((batch_id, version))
+        _copy_raw(conn, stored)
+        _copy_checked(conn, loaded)
+        _copy_quarantine(conn, loaded)
+    return outcomes
+
+
+def _enter_in_ledger(
+    conn: psycopg.Connection, version: FileVersion, hold_share: float
+) -> tuple[BatchOutcome, int]:
+    """The file's ledger entry (loaded, held whole or rejected) and the versions it replaces."""
     feed, landed = version.feed, version.landed
     base = {
         "feed": feed.name,
@@ -301,30 +339,29 @@ def _commit(conn: psycopg.Connection, version: FileVersion, hold_share: float) -
         "landed_fingerprint": landed.fingerprint if landed.size == version.size else None,
     }
     if version.table is None:
-        with conn.transaction():
-            _insert_ledger(conn, {**base, "status": "rejected", "error": version.error})
-        return BatchOutcome(landed.name, "rejected", error=version.error)
+        batch_id = _insert_ledger(conn, {**base, "status": "rejected", "error": version.error})
+        return BatchOutcome(landed.name, "rejected", error=version.error), batch_id
     counts = version.counts()
     base["batch_warnings"] = _row_count_warning(conn, version)
+    base["encoding"] = version.table.encoding
+    base["extra_columns"] = version.table.extra_headers
     received, bad = counts["rows_received"], len(version.broken_rows())
     if received >= HOLD_MIN_ROWS and bad > hold_share * received:
-        return _hold(conn, version, base, counts)
-    with conn.transaction():
+        error = _held_whole(version, counts)
         batch_id = _insert_ledger(
             conn,
             {
                 **base,
-                "status": "loaded",
-                "encoding": version.table.encoding,
-                "extra_columns": version.table.extra_headers,
-                **counts,
+                "status": "held",
+                "error": error,
+                "rows_received": received,
+                "rows_held": received,
             },
         )
-        _supersede_earlier(conn, feed, landed.name, batch_id)
-        _copy_raw(conn, feed, batch_id, version.table)
-        _copy_checked(conn, batch_id, version)
-        _copy_quarantine(conn, batch_id, version)
-    return BatchOutcome(landed.name, "loaded", **counts)
+        return BatchOutcome(landed.name, "held", rows_received=received, error=error), batch_id
+    batch_id = _insert_ledger(conn, {**base, "status": "loaded", **counts})
+    _supersede_earlier(conn, feed, landed.name, batch_id)
+    return BatchOutcome(landed.name, "loaded", **counts), batch_id
 
 
 def _row_count_warning(conn: psycopg.Connection, version: FileVersion) -> list[str]:
@@ -353,37 +390,19 @@ def _row_count_warning(conn: psycopg.Connection, version: FileVersion) -> list[s
     return []
 
 
-def _hold(
-    conn: psycopg.Connection, version: FileVersion, base: dict, counts: dict[str, int]
-) -> BatchOutcome:
-    """Keep the rows as received, load none, and say why: the run then fails loudly."""
+def _held_whole(version: FileVersion, counts: dict[str, int]) -> str:
+    """Why a file is held whole (its rows kept as received, none loaded): the run then fails
+    loudly with what to do."""
     rules: dict[str, int] = {}
     for position in version.rejected():
         for failure in version.failures[position]:
             rules[failure.rule] = rules.get(failure.rule, 0) + 1
     top = ", ".join(f"{rule} ({n})" for rule, n in sorted(rules.items(), key=lambda x: -x[1])[:3])
-    error = (
+    return (
         f"{version.landed.name}: held whole: {counts['rows_quarantined']} of "
         f"{counts['rows_received']} rows fail the checks, more than the allowed share; "
         f"most often {top}. Ask the sender for a corrected file, or release it once the cause "
         "is fixed (zhuanhua quarantine files, then release-file)."
-    )
-    with conn.transaction():
-        batch_id = _insert_ledger(
-            conn,
-            {
-                **base,
-                "status": "held",
-                "encoding": version.table.encoding,
-                "error": error,
-                "extra_columns": version.table.extra_headers,
-                "rows_received": counts["rows_received"],
-                "rows_held": counts["rows_received"],
-            },
-        )
-        _copy_raw(conn, version.feed, batch_id, version.table)
-    return BatchOutcome(
-        version.landed.name, "held", rows_received=counts["rows_received"], error=error
     )
 
 
@@ -441,8 +460,8 @@ def release_held_file(
                 {**counts, "batch_id": batch_id},
             )
             _supersede_earlier(conn, feed, name, batch_id)
-            _copy_checked(conn, batch_id, version)
-            _copy_quarantine(conn, batch_id, version)
+            _copy_checked(conn, [(batch_id, version)])
+            _copy_quarantine(conn, [(batch_id, version)])
             after = {"status": "loaded", **counts}
             decision = Decision(batch_id, found[8], after)
             record(conn, actor, "release_file", reason or None, [decision])
@@ -510,73 +529,88 @@ def _supersede_earlier(conn: psycopg.Connection, feed: Feed, file_name: str, bat
         )
 
 
-def _copy_raw(conn: psycopg.Connection, feed: Feed, batch_id: int, table: RawTable) -> None:
-    if table.lines is not None:
-        with conn.cursor().copy(f"copy raw.{feed.name} (batch_id, row_no, line) from stdin") as c:
-            for (number, _, _), line in zip(table.rows, table.lines, strict=True):
-                c.write_row([batch_id, number, storable(line)])
+def _copy_raw(conn: psycopg.Connection, stored: list[tuple[int, FileVersion]]) -> None:
+    """The files' rows as received: one COPY for the JSON lines, one per set of columns."""
+    by_columns: dict[tuple[str, ...] | None, list[tuple[int, RawTable]]] = {}
+    for batch_id, version in stored:
+        table = version.table
+        key = None if table.lines is not None else tuple(table.columns)
+        by_columns.setdefault(key, []).append((batch_id, table))
+    feed = stored[0][1].feed.name if stored else None
+    for columns, tables in by_columns.items():
+        if columns is None:
+            with conn.cursor().copy(f"copy raw.{feed} (batch_id, row_no, line) from stdin") as c:
+                for batch_id, table in tables:
+                    for (number, _, _), line in zip(table.rows, table.lines, strict=True):
+                        c.write_row((batch_id, number, storable(line)))
+            continue
+        names = ", ".join(["batch_id", "row_no", *columns, "extra"])
+        with conn.cursor().copy(f"copy raw.{feed} ({names}) from stdin") as copy:
+            for batch_id, table in tables:
+                for number, values, extras in table.rows:
+                    copy.write_row(
+                        (
+                            batch_id,
+                            number,
+                            *map(storable, values),
+                            _json(extras) if extras else None,
+                        )
+                    )
+
+
+def _copy_checked(conn: psycopg.Connection, loaded: list[tuple[int, FileVersion]]) -> None:
+    if not loaded:
         return
-    columns = ", ".join(["batch_id", "row_no", *table.columns, "extra"])
-    with conn.cursor().copy(f"copy raw.{feed.name} ({columns}) from stdin") as copy:
-        for number, values, extras in table.rows:
-            copy.write_row(
-                [
-                    batch_id,
-                    number,
-                    *map(storable, values),
-                    _json(extras) if extras else None,
-                ]
-            )
+    feed = loaded[0][1].feed
+    columns = ", ".join(["batch_id", "row_no", *checked_columns(feed)])
+    with conn.cursor().copy(f"copy checked.{feed.name} ({columns}) from stdin") as copy:
+        for batch_id, version in loaded:
+            rejected = version.rejected()
+            numbers = version.row_numbers
+            for position, values in enumerate(version.checked_values.tolist()):
+                if position not in rejected:
+                    copy.write_row((batch_id, numbers[position], *values))
 
 
-def _copy_checked(conn: psycopg.Connection, batch_id: int, version: FileVersion) -> None:
-    names = checked_columns(version.feed)
-    rejected = version.rejected()
-    numbers = version.row_numbers
-    columns = ", ".join(["batch_id", "row_no", *names])
-    with conn.cursor().copy(f"copy checked.{version.feed.name} ({columns}) from stdin") as copy:
-        for position, values in enumerate(version.checked_values.tolist()):
-            if position not in rejected:
-                copy.write_row([batch_id, numbers[position], *values])
+def _copy_quarantine(conn: psycopg.Connection, loaded: list[tuple[int, FileVersion]]) -> None:
+    held = "feed, batch_id, row_no, natural_key, record, failures"
+    with conn.cursor().copy(f"copy quarantine.held_row ({held}) from stdin") as copy:
+        for batch_id, version in loaded:
+            for row in _held_rows(batch_id, version):
+                copy.write_row(row)
+    warn = 'batch_id, row_no, rule, "column", message'
+    with conn.cursor().copy(f"copy quarantine.warning ({warn}) from stdin") as copy:
+        for batch_id, version in loaded:
+            rejected, rows = version.rejected(), version.table.rows
+            for position, failures in version.failures.items():
+                if position not in rejected:
+                    for f in failures:
+                        copy.write_row((batch_id, rows[position][0], f.rule, f.column, f.message))
 
 
-def _copy_quarantine(conn: psycopg.Connection, batch_id: int, version: FileVersion) -> None:
+def _held_rows(batch_id: int, version: FileVersion):
+    """The file's rejected rows for quarantine: as received, under the sender's headers."""
     feed, table = version.feed, version.table
     headers = {c.name: c.header for c in feed.columns}
     name_fields = feed.fields_from_name(version.landed.name)
     key_positions = [table.columns.index(k) for k in feed.key if k in table.columns]
     key_prefix = [name_fields[k] for k in feed.key if k in name_fields]
-    rejected = version.rejected()
-    held = "feed, batch_id, row_no, natural_key, record, failures"
-    with conn.cursor().copy(f"copy quarantine.held_row ({held}) from stdin") as copy:
-        for position in sorted(rejected):
-            number, values, extras = table.rows[position]
-            if table.lines is not None:
-                record = {"line": table.lines[position]}
-            else:
-                record = {headers[n]: v for n, v in zip(table.columns, values, strict=True)}
-                record |= extras
-            copy.write_row(
-                [
-                    feed.name,
-                    batch_id,
-                    number,
-                    storable(
-                        "|".join([*key_prefix, *(str(values[p] or "") for p in key_positions)])
-                    ),
-                    _json(record),
-                    json.dumps(
-                        [f.as_dict() for f in version.failures[position]], ensure_ascii=False
-                    ),
-                ]
-            )
-    warn = 'batch_id, row_no, rule, "column", message'
-    with conn.cursor().copy(f"copy quarantine.warning ({warn}) from stdin") as copy:
-        for position, failures in version.failures.items():
-            if position in rejected:
-                continue
-            for f in failures:
-                copy.write_row([batch_id, table.rows[position][0], f.rule, f.column, f.message])
+    for position in sorted(version.rejected()):
+        number, values, extras = table.rows[position]
+        if table.lines is not None:
+            record = {"line": table.lines[position]}
+        else:
+            record = {headers[n]: v for n, v in zip(table.columns, values, strict=True)}
+            record |= extras
+        natural_key = "|".join([*key_prefix, *(str(values[p] or "") for p in key_positions)])
+        yield (
+            feed.name,
+            batch_id,
+            number,
+            storable(natural_key),
+            _json(record),
+            json.dumps([f.as_dict() for f in version.failures[position]], ensure_ascii=False),
+        )
 
 
 def storable(value: str | None) -> str | None:
