@@ -1,10 +1,11 @@
-"""Load file versions exactly once: read and type each, check them together, commit each alone.
+"""Load file versions exactly once: read and type each, check them together, commit them whole.
 
 The ledger's unique (feed, file name, sha256) makes a repeated delivery a no-op; a new
 sha256 under a known name is a correction that supersedes the earlier version's checked
 rows, while its raw rows and ledger entry stay for tracing. Checking is vectorised across
-the files of a load (one GX validation per chunk of rows); each file version is then
-committed in its own transaction, so a crash never leaves half a file.
+the files of a load (one GX validation per chunk of rows); the chunk's files are then
+committed together in one transaction (each alone if the database refuses any of them), so
+a crash never leaves half a file.
 """
 
 from __future__ import annotations
