@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from datetime import date
 from functools import lru_cache
 
@@ -61,7 +62,7 @@ GRANT_KINDS = {"B": "发明", "U": "实用新型", "S": "外观设计"}
 
 def patent_check_char(body: str) -> str:
     """ZC 0006-2003: weights 2..9,2..5 over the digits, sum mod 11, 10 written X."""
-    total = sum(int(c) * w for c, w in zip(body, _PATENT_WEIGHTS, strict=False))
+    total = sum(map(operator.mul, map(int, body), _PATENT_WEIGHTS))  # each patent: mapped
     remainder = total % 11
     return "X" if remainder == 10 else str(remainder)
 
