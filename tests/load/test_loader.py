@@ -113,6 +113,46 @@ def every_table(conn) -> dict[str, list[tuple]]:
     return state
 
 
+def test_files_committed_together_end_as_files_committed_one_by_one(
+    warehouse, landing, landing_settings, monkeypatch
+):
+    """A chunk's files share one transaction and one COPY per table; the same chunk refused
+    together is committed file by file, which must give the same ledger, rows, quarantine
+    and warnings."""
+    generate(str(landing), START, 3, seed=12, defect_rate=0.1)
+    commits, commit = [], loader._commit
+
+    def counted(conn, versions, hold_share):
+        commits.append(len(versions))
+        return commit(conn, versions, hold_share)
+
+    monkeypatch.setattr(loader, "_commit", counted)
+    for feed in FEEDS:
+        load_feed(feed, LAST, landing_settings)
+    assert max(commits) > 1  # files were committed together
+    together = snapshot(warehouse), every_table(warehouse), _warnings(warehouse)
+    empty_layers(warehouse)
+    commits.clear()
+
+    def one_by_one(conn, versions, hold_share):  # the same chunks, checked as before
+        if len(versions) > 1:
+            raise psycopg.errors.CheckViolation("refused together")  # each file alone then
+        return counted(conn, versions, hold_share)
+
+    monkeypatch.setattr(loader, "_commit", one_by_one)
+    for feed in FEEDS:
+        load_feed(feed, LAST, landing_settings)
+    assert set(commits) == {1}
+    assert (snapshot(warehouse), every_table(warehouse), _warnings(warehouse)) == together
+
+
+def _warnings(conn) -> list[tuple]:
+    return conn.execute(
+        """select l.file_name, w.row_no, w.rule, w."column", w.message, l.batch_warnings
+           from quarantine.warning w join raw.batch_ledger l using (batch_id) order by 1, 2, 3"""
+    ).fetchall()
+
+
 def test_out_of_order_days_end_as_in_order(warehouse, landing, landing_settings):
     generate(str(landing), START, 3, seed=13, defect_rate=0.05)
     for day in (START, date(2024, 6, 4), LAST):

@@ -352,7 +352,7 @@ def _print(results: dict) -> None:
         f"{total_rows / total_copy:>13,.0f}{total_copy / total_load:>7.3f}"
     )
     print(
-        "load = read + type + GX checks + COPY into raw, checked and quarantine, per file "
-        "version in one transaction; ratio = load rate / bare COPY rate (goal ≥ 0.5); checks = "
+        "load = read + type + GX checks + COPY into raw, checked and quarantine, a chunk of "
+        "files in one transaction; ratio = load rate / bare COPY rate (goal ≥ 0.5); checks = "
         "the rules on one chunk of the same typed rows, fast path, against GX's pandas engine"
     )
