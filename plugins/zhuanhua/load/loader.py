@@ -318,9 +318,11 @@ def _commit(
                 stored.append((batch_id, version))
             if outcome.status == "loaded":
                 loaded.append((batch_id, version))
-        _copy_raw(conn, stored)
-        _copy_checked(conn, loaded)
-        _copy_quarantine(conn, loaded)
+        if stored:
+            _copy_raw(conn, stored)
+        if loaded:
+            _copy_checked(conn, loaded)
+            _copy_quarantine(conn, loaded)
     return outcomes
 
 
@@ -537,7 +539,7 @@ def _copy_raw(conn: psycopg.Connection, stored: list[tuple[int, FileVersion]]) -
         table = version.table
         key = None if table.lines is not None else tuple(table.columns)
         by_columns.setdefault(key, []).append((batch_id, table))
-    feed = stored[0][1].feed.name if stored else None
+    feed = stored[0][1].feed.name
     for columns, tables in by_columns.items():
         if columns is None:
             with conn.cursor().copy(f"copy raw.{feed} (batch_id, row_no, line) from stdin") as c:
@@ -560,8 +562,6 @@ def _copy_raw(conn: psycopg.Connection, stored: list[tuple[int, FileVersion]]) -
 
 
 def _copy_checked(conn: psycopg.Connection, loaded: list[tuple[int, FileVersion]]) -> None:
-    if not loaded:
-        return
     feed = loaded[0][1].feed
     columns = ", ".join(["batch_id", "row_no", *checked_columns(feed)])
     with conn.cursor().copy(f"copy checked.{feed.name} ({columns}) from stdin") as copy:
